@@ -1,0 +1,172 @@
+"""Column typing: numeric, categorical, boolean, datetime, text, id or constant.
+
+Rules (checked in this order, on the non-missing values; the reason is kept for the audit):
+
+1. ``constant``: at most one distinct value (or every value missing).
+2. ``boolean``: a bool column, a numeric column whose values are only 0 and 1, or a text column
+   with two values such as yes/no, true/false, y/n.
+3. ``datetime``: a datetime column, or text of which at least 95% of a sample parses as dates.
+4. ``id``: the configured ``id_column``; or every value distinct and either the name looks like an
+   id (``id``, ``*_id``, ``*ID``, ``key``, ``uuid``) or the values are text / consecutive integers.
+5. ``numeric``: any other numeric column.
+6. ``text``: free text — many distinct values that are long (mean > 30 characters) or hold spaces.
+7. ``categorical``: everything else.
+
+Any column can be forced with ``data.column_types: {column: type}``.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl_kedro.errors import AutoMLInputError
+
+COLUMN_TYPES = ("numeric", "categorical", "boolean", "datetime", "text", "id", "constant")
+# Types that never become model inputs.
+NON_FEATURE_TYPES = ("id", "constant")
+_BOOL_PAIRS = [
+    {"true", "false"}, {"yes", "no"}, {"y", "n"}, {"t", "f"}, {"1", "0"}, {"on", "off"}, {"oui", "non"},
+]
+_ID_NAME = re.compile(r"(^|_|\b)(id|uuid|guid|key)$|[a-z]ID$|^ID$", re.IGNORECASE)
+_SAMPLE = 2000
+
+
+def is_textlike(series: pd.Series) -> bool:
+    """True for object / string columns (pandas 3 uses the ``str`` dtype)."""
+    return not (
+        pd.api.types.is_numeric_dtype(series)
+        or pd.api.types.is_bool_dtype(series)
+        or pd.api.types.is_datetime64_any_dtype(series)
+    )
+
+
+def _looks_like_dates(values: pd.Series) -> bool:
+    sample = values.astype(str).head(_SAMPLE)
+    if sample.str.fullmatch(r"[-+]?\d+(\.\d+)?").mean() > 0.5:  # plain numbers are not dates
+        return False
+    if not sample.str.contains(r"\d").all():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.95)
+
+
+def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple[str, str]:
+    """(type, reason in plain words) of one column."""
+    if is_id_column:
+        return "id", "named in data.id_column"
+    values = series.dropna()
+    n = len(values)
+    if n == 0:
+        return "constant", "every value is missing"
+    n_unique = int(values.nunique())
+    if n_unique <= 1:
+        return "constant", f"a single value ({values.iloc[0]!r})"
+    if pd.api.types.is_bool_dtype(series):
+        return "boolean", "true/false values"
+    numeric = pd.api.types.is_numeric_dtype(series)
+    if numeric and n_unique == 2 and set(np.unique(values.to_numpy())) <= {0, 1}:
+        return "boolean", "numeric with only 0 and 1"
+    textlike = is_textlike(series)
+    if textlike and n_unique == 2:
+        lowered = {str(v).strip().lower() for v in values.unique()}
+        if lowered in _BOOL_PAIRS:
+            return "boolean", f"two values ({', '.join(sorted(lowered))})"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime", "date/time values"
+    if textlike and _looks_like_dates(values):
+        return "datetime", "text that reads as dates"
+    all_distinct = n_unique == n and n >= 20
+    name_is_id = bool(_ID_NAME.search(str(series.name)))
+    if all_distinct and name_is_id:
+        return "id", "every value distinct and the name looks like an identifier"
+    if numeric:
+        if all_distinct and pd.api.types.is_integer_dtype(series):
+            ordered = np.sort(values.to_numpy())
+            if np.all(np.diff(ordered) == 1):
+                return "id", "consecutive distinct integers (a row number)"
+        return "numeric", "numbers"
+    as_text = values.astype(str)
+    sample = as_text.head(_SAMPLE)
+    mean_len = float(sample.str.len().mean())
+    has_spaces = float(sample.str.contains(" ", regex=False).mean())
+    unique_ratio = n_unique / n
+    if unique_ratio > 0.5 and n >= 20 and (mean_len > 30 or has_spaces > 0.5):
+        return "text", f"free text ({n_unique} distinct values, {mean_len:.0f} characters on average)"
+    if all_distinct:
+        return "id", "every value distinct (short text codes)"
+    return "categorical", f"{n_unique} distinct values"
+
+
+def infer_column_types(
+    table: pd.DataFrame,
+    *,
+    id_column: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Types and reasons for every column; ``overrides`` (data.column_types) win."""
+    overrides = dict(overrides or {})
+    check_columns_exist(table, overrides, "data.column_types")
+    for column, kind in overrides.items():
+        if kind not in COLUMN_TYPES:
+            close = difflib.get_close_matches(str(kind), COLUMN_TYPES, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise AutoMLInputError(
+                f"data.column_types.{column}={kind!r} is not a column type.{hint} Types: {', '.join(COLUMN_TYPES)}."
+            )
+    types: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    for column in table.columns:
+        if column in overrides:
+            types[column], reasons[column] = overrides[column], "set in data.column_types"
+        else:
+            types[column], reasons[column] = infer_column_type(table[column], is_id_column=(column == id_column))
+    return types, reasons
+
+
+def suggest_columns(name: str, columns) -> str:
+    """' Did you mean ...?' for a column name (case-insensitive), or ''."""
+    columns = [str(c) for c in columns]
+    by_lower = {c.lower(): c for c in columns}
+    if str(name).lower() in by_lower:
+        return f" Did you mean {by_lower[str(name).lower()]!r}? (names are case-sensitive)"
+    close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3, cutoff=0.5)
+    if close:
+        return " Did you mean " + " or ".join(repr(by_lower[c]) for c in close) + "?"
+    return ""
+
+
+def check_columns_exist(table: pd.DataFrame, columns, where: str) -> None:
+    """Refuse names that are not columns, with suggestions."""
+    for column in columns:
+        if column not in table.columns:
+            raise AutoMLInputError(
+                f"{where} names column {column!r}, which is not in the data.{suggest_columns(column, table.columns)} "
+                f"Columns: {', '.join(map(str, table.columns[:40]))}{' ...' if len(table.columns) > 40 else ''}."
+            )
+
+
+def coerce_types(table: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
+    """Make values match their type where that is safe (datetime text -> datetime, booleans kept)."""
+    out = table
+    for column, kind in types.items():
+        if column not in out.columns:
+            continue
+        series = out[column]
+        if kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if pd.api.types.is_numeric_dtype(series):
+                    converted = series  # numeric times (e.g. years) stay numbers
+                else:
+                    converted = pd.to_datetime(series, errors="coerce", format="mixed")
+            if out is table:
+                out = table.copy()
+            out[column] = converted
+    return out

@@ -1,0 +1,10 @@
+"""Kedro datasets of the artifact contract."""
+from automl_kedro.datasets.plotly_figures import PlotlyFigures
+from automl_kedro.datasets.run_artifact import (
+    ArtifactInventoryDataset,
+    RunArtifactDataset,
+    RunInfoDataset,
+    RunPathDataset,
+)
+
+__all__ = ["ArtifactInventoryDataset", "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]

@@ -1,0 +1,184 @@
+"""RunContextHook: parameters validated before any work; config.yaml, meta.json and logs/
+of each process written as the artifact contract says."""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+from automl_kedro.config import validate_params
+from automl_kedro.datasets.run_artifact import RunArtifactDataset
+from automl_kedro.run_context import RunContext, current, has_current, set_current
+
+logger = logging.getLogger(__name__)
+
+
+def process_of(node) -> str | None:
+    """The phase a node belongs to: its top-level namespace."""
+    namespace = getattr(node, "namespace", None)
+    return namespace.split(".")[0] if namespace else None
+
+
+def _dig(mapping: dict[str, Any], dotted: str) -> Any:
+    value: Any = mapping
+    for part in dotted.split("."):
+        value = value[part]
+    return value
+
+
+class ProcessLogHandler(logging.Handler):
+    """Routes log records to ``logs/<process>.log`` of the process whose node is running.
+
+    Records are held in memory until the process has a run directory, so a run that
+    fails before writing anything leaves no directory behind.
+    """
+
+    def __init__(self, ctx: RunContext) -> None:
+        super().__init__(level=logging.INFO)
+        self.ctx = ctx
+        self.process: str | None = None
+        self._pending: dict[str, list[str]] = {}
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.process is None:
+            return
+        try:
+            line = self.format(record)
+        except Exception:  # noqa: BLE001 - logging must never break a run
+            return
+        self._pending.setdefault(self.process, []).append(line)
+        self.flush_process(self.process)
+
+    def flush_process(self, process: str) -> None:
+        if not self.ctx.has_dir(process) or not self._pending.get(process):
+            return
+        from automl_kedro.secrets import redact_text
+
+        path = self.ctx.run_dir(process) / "logs" / f"{process}.log"
+        with path.open("a", encoding="utf-8") as handle:
+            for line in self._pending.pop(process):
+                handle.write(redact_text(line) + "\n")
+
+
+class RunContextHook:
+    """Creates the run context of a `kedro run` and keeps each process's meta.json true."""
+
+    def __init__(self) -> None:
+        self._catalog = None
+        self._remaining: Counter[str] = Counter()  # nodes of each process not yet run
+        self._unsaved: Counter[str] = Counter()  # outputs of finished nodes not yet saved
+        self._log_handler: ProcessLogHandler | None = None
+
+    @hook_impl
+    def after_context_created(self, context) -> None:
+        validated = validate_params(context.params).model_dump(mode="json")
+        set_current(RunContext.create(validated, Path(context.project_path)))
+
+    @hook_impl
+    def after_catalog_created(self, catalog) -> None:
+        """Nodes receive the validated parameters, defaults filled in."""
+        if not has_current():
+            return
+        params = current().params
+        for name in list(catalog):
+            if name.startswith("params:"):
+                try:
+                    value = _dig(params, name[len("params:"):])
+                except (KeyError, TypeError):
+                    continue
+                if value is not None:
+                    catalog[name].save(value)
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
+        ctx = current()
+        self._catalog = catalog
+        self._remaining = Counter(p for p in (process_of(n) for n in pipeline.nodes) if p)
+        ctx.active_processes = set(self._remaining)
+        self._log_handler = ProcessLogHandler(ctx)
+        logging.getLogger().addHandler(self._log_handler)
+        logger.info("run_id=%s dataset_key=%s experiment=%s", ctx.run_id, ctx.dataset_key, ctx.experiment)
+
+    @hook_impl
+    def before_node_run(self, node) -> None:
+        if self._log_handler is not None:
+            self._log_handler.process = process_of(node)
+
+    def _artifact(self, dataset_name: str) -> RunArtifactDataset | None:
+        if self._catalog is None or dataset_name not in self._catalog:
+            return None
+        dataset = self._catalog.get(dataset_name)
+        return dataset if isinstance(dataset, RunArtifactDataset) else None
+
+    def _apply_run_meta(self, dataset: RunArtifactDataset, data: Any, process: str) -> None:
+        mapping = (dataset.metadata or {}).get("run_meta") or {}
+        if mapping and isinstance(data, dict):
+            current().set_values(process, {key: data.get(field) for key, field in mapping.items()})
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
+        dataset = self._artifact(dataset_name)
+        process = process_of(node)
+        if dataset is not None and process:
+            self._apply_run_meta(dataset, data, process)
+            if self._log_handler is not None:
+                self._log_handler.flush_process(process)
+        if process:
+            self._unsaved[process] -= 1
+            self._finish_if_done(process)
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str, data: Any, node) -> None:
+        dataset = self._artifact(dataset_name)
+        process = process_of(node)
+        if dataset is None or not process or dataset.last_source is None:
+            return
+        current().record_upstream(process, dataset.process, dataset.last_source)
+        self._apply_run_meta(dataset, data, process)
+
+    @hook_impl
+    def after_node_run(self, node) -> None:
+        # Kedro saves a node's outputs after this hook: the process is complete when its
+        # last node has run and every output of it has been saved.
+        process = process_of(node)
+        if not process:
+            return
+        self._remaining[process] -= 1
+        self._unsaved[process] += len(node.outputs)
+        self._finish_if_done(process)
+
+    def _finish_if_done(self, process: str) -> None:
+        if self._remaining[process] == 0 and self._unsaved[process] <= 0:
+            if self._log_handler is not None:
+                self._log_handler.flush_process(process)
+            current().finish(process, "complete")
+
+    @hook_impl
+    def on_node_error(self, error: Exception, node) -> None:
+        process = process_of(node)
+        if process:
+            logger.error("%s failed: %s", process, error)
+            if self._log_handler is not None:
+                self._log_handler.flush_process(process)
+            current().finish(process, "failed", error=f"{type(error).__name__}: {error}")
+
+    @hook_impl
+    def on_pipeline_error(self, error: Exception) -> None:
+        ctx = current()
+        for process in ctx.active_processes:
+            if ctx.status(process) == "running":
+                ctx.finish(process, "failed", error=f"not finished: the run stopped ({type(error).__name__}: {error})")
+        self._detach()
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        self._detach()
+
+    def _detach(self) -> None:
+        if self._log_handler is not None:
+            logging.getLogger().removeHandler(self._log_handler)
+            self._log_handler = None

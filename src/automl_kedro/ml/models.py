@@ -1,0 +1,463 @@
+"""The model registry: every model family in one place.
+
+An entry holds its name, aliases, the task types it serves, a factory
+``(task, params, random_state, n_jobs) -> estimator``, default parameters, an Optuna
+define-by-run search space ``(trial, task, n_rows) -> params``, an optional
+dependency (a missing package is reported by name and the other models go on), a
+relative cost (used to order the cheap models first and to skip a model the
+time budget cannot afford) and a row limit for models that scale badly.
+
+Add a model with :func:`register_model`; a plugin module (``train.plugins``) just
+calls it at import time.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.preprocessing import LabelEncoder
+
+from automl_kedro.registry import Registry, UnknownEntryError
+
+TASKS = ("regression", "binary", "multiclass")
+
+
+class MissingDependencyError(ImportError):
+    """A model needs a package that is not installed."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model family: how to build it, its defaults and its search space."""
+
+    name: str
+    tasks: tuple[str, ...]
+    factory: Callable[[str, dict[str, Any], int, int], Any]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    search_space: Callable[[Any, str, int], dict[str, Any]] | None = None
+    aliases: tuple[str, ...] = ()
+    dependency: str | None = None  # importable module name, e.g. "xgboost"
+    package: str | None = None  # pip package that provides it
+    cost: float = 1.0  # relative to a default HistGradientBoosting fit
+    max_rows: int | None = None  # above this many training rows the model is skipped
+    description: str = ""
+
+    def available(self) -> bool:
+        return self.dependency is None or importlib.util.find_spec(self.dependency) is not None
+
+    def check_available(self) -> None:
+        if not self.available():
+            raise MissingDependencyError(
+                f"Model {self.name!r} needs the package {self.package or self.dependency!r}, which is not "
+                f"installed. Install it (pip install {self.package or self.dependency}) or drop {self.name!r} "
+                "from train.models."
+            )
+
+    def build(self, task: str, params: dict[str, Any] | None = None, random_state: int = 0, n_jobs: int = 1):
+        """A fresh unfitted estimator with the defaults overridden by ``params``."""
+        self.check_available()
+        merged = {**self.defaults, **(params or {})}
+        return self.factory(task, merged, random_state, n_jobs)
+
+    def suggest(self, trial, task: str, n_rows: int) -> dict[str, Any]:
+        """Parameters for one Optuna trial (the defaults when the model has no search space)."""
+        if self.search_space is None:
+            return {}
+        return self.search_space(trial, task, n_rows)
+
+
+MODELS: Registry[ModelSpec] = Registry("model")
+
+
+def register_model(spec: ModelSpec, *, replace: bool = False) -> ModelSpec:
+    """Add a model family (plugins call this at import time)."""
+    bad = [t for t in spec.tasks if t not in TASKS]
+    if bad:
+        raise ValueError(f"Model {spec.name!r} declares unknown task types {bad}; use {TASKS}.")
+    return MODELS.register(spec.name, spec, spec.aliases, replace=replace)
+
+
+def get_model(name: str) -> ModelSpec:
+    return MODELS.get(name)
+
+
+def load_plugins(modules: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Import plugin modules that register models or metrics; a bad path is a clear error."""
+    loaded = []
+    for module in modules or ():
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise ImportError(
+                f"train.plugins: cannot import {module!r} ({exc}). Give a module path importable from the "
+                "project (e.g. my_package.my_models) that calls register_model / register_metric."
+            ) from exc
+        loaded.append(module)
+    return loaded
+
+
+@dataclass
+class ResolvedModels:
+    """Models usable for a task, and why the others were left out."""
+
+    specs: list[ModelSpec]
+    skipped: dict[str, str]  # name -> reason (missing package, wrong task, too many rows)
+
+
+def resolve_models(names: list[str] | None, task: str, n_rows: int | None = None) -> ResolvedModels:
+    """Registry entries for ``names`` that serve ``task``.
+
+    Unknown names fail at once (with suggestions); a missing optional package, a task the
+    model does not serve or a data set too large for it are recorded in ``skipped``.
+    """
+    if task not in TASKS:
+        raise ValueError(f"Unknown task type {task!r}; use one of {TASKS}.")
+    chosen = list(MODELS) if not names else [MODELS.canonical(n) for n in names]
+    specs, skipped = [], {}
+    for name in dict.fromkeys(chosen):
+        spec = MODELS.get(name)
+        if task not in spec.tasks:
+            if names:  # asked for explicitly: tell why it does not run
+                skipped[name] = f"does not support {task} problems (supports {', '.join(spec.tasks)})"
+            continue
+        if not spec.available():
+            skipped[name] = f"needs the package {spec.package or spec.dependency!r}, which is not installed"
+            continue
+        if spec.max_rows is not None and n_rows is not None and n_rows > spec.max_rows:
+            skipped[name] = f"skipped: {n_rows} training rows exceed its limit of {spec.max_rows}"
+            continue
+        specs.append(spec)
+    return ResolvedModels(specs, skipped)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clf(task: str) -> bool:
+    return task in ("binary", "multiclass")
+
+
+def _import(module: str):
+    return importlib.import_module(module)
+
+
+class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
+    """Fits a classifier on integer-encoded labels and answers in the original labels.
+
+    XGBoost wants labels 0..K-1; the rest of the system uses the original (string) labels.
+    """
+
+    def __init__(self, estimator=None):
+        self.estimator = estimator
+
+    def fit(self, X, y, **fit_params):
+        self.encoder_ = LabelEncoder().fit(y)
+        self.classes_ = self.encoder_.classes_
+        self.estimator_ = clone(self.estimator).fit(X, self.encoder_.transform(y), **fit_params)
+        return self
+
+    def predict(self, X):
+        return self.encoder_.inverse_transform(np.asarray(self.estimator_.predict(X)).astype(int))
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
+
+    @property
+    def feature_importances_(self):
+        return self.estimator_.feature_importances_
+
+
+# --------------------------------------------------------------------------- built-in models
+
+
+def _linear(task, p, rs, nj):
+    from sklearn import linear_model as lm
+
+    if task == "regression":
+        return lm.Ridge(alpha=p["alpha"], random_state=rs)
+    return lm.LogisticRegression(C=1.0 / p["alpha"], max_iter=p.get("max_iter", 2000), random_state=rs)
+
+
+def _ridge(task, p, rs, nj):
+    from sklearn import linear_model as lm
+
+    if task == "regression":
+        return lm.Ridge(alpha=p["alpha"], random_state=rs)
+    return lm.RidgeClassifier(alpha=p["alpha"], random_state=rs)
+
+
+def _alpha_space(trial, task, n):
+    return {"alpha": trial.suggest_float("alpha", 1e-4, 1e3, log=True)}
+
+
+def _linreg(task, p, rs, nj):
+    from sklearn.linear_model import LinearRegression
+
+    return LinearRegression()
+
+
+def _lasso(task, p, rs, nj):
+    from sklearn.linear_model import Lasso
+
+    return Lasso(alpha=p["alpha"], max_iter=p.get("max_iter", 5000), random_state=rs)
+
+
+def _enet(task, p, rs, nj):
+    from sklearn.linear_model import ElasticNet
+
+    return ElasticNet(alpha=p["alpha"], l1_ratio=p["l1_ratio"], max_iter=p.get("max_iter", 5000), random_state=rs)
+
+
+def _enet_space(trial, task, n):
+    return {
+        "alpha": trial.suggest_float("alpha", 1e-4, 10.0, log=True),
+        "l1_ratio": trial.suggest_float("l1_ratio", 0.05, 0.95),
+    }
+
+
+def _logreg(task, p, rs, nj):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=p["C"], max_iter=p.get("max_iter", 2000), random_state=rs)
+
+
+def _logreg_space(trial, task, n):
+    return {"C": trial.suggest_float("C", 1e-3, 1e3, log=True)}
+
+
+def _knn(task, p, rs, nj):
+    from sklearn import neighbors
+
+    cls = neighbors.KNeighborsRegressor if task == "regression" else neighbors.KNeighborsClassifier
+    return cls(n_neighbors=p["n_neighbors"], weights=p["weights"], n_jobs=nj)
+
+
+def _knn_space(trial, task, n):
+    return {
+        "n_neighbors": trial.suggest_int("n_neighbors", 1, max(2, min(50, n // 4)), log=True),
+        "weights": trial.suggest_categorical("weights", ["uniform", "distance"]),
+    }
+
+
+def _svm(task, p, rs, nj):
+    from sklearn import svm
+
+    if task == "regression":
+        return svm.SVR(C=p["C"], gamma=p["gamma"], epsilon=p.get("epsilon", 0.1))
+    # probabilities come from Platt scaling only when asked; decision_function serves ROC AUC
+    return svm.SVC(C=p["C"], gamma=p["gamma"], probability=p.get("probability", False), random_state=rs)
+
+
+def _svm_space(trial, task, n):
+    out = {
+        "C": trial.suggest_float("C", 1e-2, 1e3, log=True),
+        "gamma": trial.suggest_float("gamma", 1e-4, 1.0, log=True),
+    }
+    if task == "regression":
+        out["epsilon"] = trial.suggest_float("epsilon", 1e-3, 1.0, log=True)
+    return out
+
+
+def _forest(kind):
+    def factory(task, p, rs, nj):
+        from sklearn import ensemble as en
+
+        name = f"{kind}{'Regressor' if task == 'regression' else 'Classifier'}"
+        return getattr(en, name)(random_state=rs, n_jobs=nj, **p)
+
+    return factory
+
+
+def _forest_space(trial, task, n):
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 100, 500, log=True),
+        "max_features": trial.suggest_float("max_features", 0.2, 1.0),
+        "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 20, log=True),
+        "max_depth": trial.suggest_categorical("max_depth", [None, 8, 16, 32]),
+    }
+
+
+def _gbm(task, p, rs, nj):
+    from sklearn import ensemble as en
+
+    cls = en.GradientBoostingRegressor if task == "regression" else en.GradientBoostingClassifier
+    return cls(random_state=rs, **p)
+
+
+def _gbm_space(trial, task, n):
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 50, 500, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "max_depth": trial.suggest_int("max_depth", 2, 6),
+        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
+        "min_samples_leaf": trial.suggest_int("min_samples_leaf", 1, 30, log=True),
+    }
+
+
+def _hgb(task, p, rs, nj):
+    from sklearn import ensemble as en
+
+    cls = en.HistGradientBoostingRegressor if task == "regression" else en.HistGradientBoostingClassifier
+    return cls(random_state=rs, **p)
+
+
+def _hgb_space(trial, task, n):
+    return {
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "max_iter": trial.suggest_int("max_iter", 50, 1000, log=True),
+        "max_leaf_nodes": trial.suggest_int("max_leaf_nodes", 4, 128, log=True),
+        "min_samples_leaf": trial.suggest_int("min_samples_leaf", 2, 100, log=True),
+        "l2_regularization": trial.suggest_float("l2_regularization", 1e-8, 10.0, log=True),
+        "max_features": trial.suggest_float("max_features", 0.3, 1.0),
+    }
+
+
+def _mlp(task, p, rs, nj):
+    from sklearn import neural_network as nn
+
+    cls = nn.MLPRegressor if task == "regression" else nn.MLPClassifier
+    p = dict(p)
+    width, depth = p.pop("width"), p.pop("depth")
+    return cls(hidden_layer_sizes=(width,) * depth, random_state=rs, **p)
+
+
+def _mlp_space(trial, task, n):
+    return {
+        "width": trial.suggest_int("width", 16, 256, log=True),
+        "depth": trial.suggest_int("depth", 1, 3),
+        "alpha": trial.suggest_float("alpha", 1e-6, 1e-1, log=True),
+        "learning_rate_init": trial.suggest_float("learning_rate_init", 1e-4, 1e-2, log=True),
+    }
+
+
+def _gp(task, p, rs, nj):
+    from sklearn import gaussian_process as gp
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+
+    kernel = ConstantKernel(1.0) * RBF(length_scale=p["length_scale"]) + WhiteKernel(p["noise_level"])
+    if task == "regression":
+        return gp.GaussianProcessRegressor(kernel=kernel, normalize_y=True, random_state=rs)
+    return gp.GaussianProcessClassifier(kernel=ConstantKernel(1.0) * RBF(p["length_scale"]), random_state=rs, n_jobs=nj)
+
+
+def _gp_space(trial, task, n):
+    return {
+        "length_scale": trial.suggest_float("length_scale", 0.1, 10.0, log=True),
+        "noise_level": trial.suggest_float("noise_level", 1e-5, 1.0, log=True),
+    }
+
+
+def _lgbm(task, p, rs, nj):
+    lgb = _import("lightgbm")
+    cls = lgb.LGBMRegressor if task == "regression" else lgb.LGBMClassifier
+    return cls(random_state=rs, n_jobs=nj, verbose=-1, **p)
+
+
+def _lgbm_space(trial, task, n):
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 50, 1000, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "num_leaves": trial.suggest_int("num_leaves", 4, 256, log=True),
+        "min_child_samples": trial.suggest_int("min_child_samples", 2, 100, log=True),
+        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
+        "subsample_freq": 1,
+        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.3, 1.0),
+        "reg_alpha": trial.suggest_float("reg_alpha", 1e-8, 10.0, log=True),
+        "reg_lambda": trial.suggest_float("reg_lambda", 1e-8, 10.0, log=True),
+    }
+
+
+def _xgb(task, p, rs, nj):
+    xgb = _import("xgboost")
+    if task == "regression":
+        return xgb.XGBRegressor(random_state=rs, n_jobs=nj, tree_method="hist", **p)
+    return EncodedLabelClassifier(xgb.XGBClassifier(random_state=rs, n_jobs=nj, tree_method="hist", **p))
+
+
+def _xgb_space(trial, task, n):
+    return {
+        "n_estimators": trial.suggest_int("n_estimators", 50, 1000, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "max_depth": trial.suggest_int("max_depth", 2, 10),
+        "min_child_weight": trial.suggest_float("min_child_weight", 0.5, 20.0, log=True),
+        "subsample": trial.suggest_float("subsample", 0.5, 1.0),
+        "colsample_bytree": trial.suggest_float("colsample_bytree", 0.3, 1.0),
+        "reg_lambda": trial.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
+    }
+
+
+def _cat(task, p, rs, nj):
+    cb = _import("catboost")
+    cls = cb.CatBoostRegressor if task == "regression" else cb.CatBoostClassifier
+    return cls(random_seed=rs, thread_count=nj, verbose=False, allow_writing_files=False, **p)
+
+
+def _cat_space(trial, task, n):
+    return {
+        "iterations": trial.suggest_int("iterations", 100, 1000, log=True),
+        "learning_rate": trial.suggest_float("learning_rate", 0.01, 0.3, log=True),
+        "depth": trial.suggest_int("depth", 3, 8),
+        "l2_leaf_reg": trial.suggest_float("l2_leaf_reg", 1.0, 10.0, log=True),
+    }
+
+
+_ALL = ("regression", "binary", "multiclass")
+_CLF = ("binary", "multiclass")
+
+for _spec in (
+    ModelSpec("hist_gradient_boosting", _ALL, _hgb, {}, _hgb_space,
+              ("hgb", "HistGradientBoosting", "HistGradientBoostingRegressor", "HistGradientBoostingClassifier"),
+              cost=1.0, description="scikit-learn histogram gradient boosting (the baseline)"),
+    ModelSpec("lightgbm", _ALL, _lgbm, {}, _lgbm_space, ("lgbm", "LGBMRegressor", "LGBMClassifier"),
+              dependency="lightgbm", package="lightgbm", cost=0.8),
+    ModelSpec("linear", _ALL, _linear, {"alpha": 1.0}, _alpha_space, ("linear_model",),
+              cost=0.1, description="Ridge (regression) or L2 logistic regression (classification)"),
+    ModelSpec("ridge", _ALL, _ridge, {"alpha": 1.0}, _alpha_space, ("RidgeClassifier", "RidgeRegression"), cost=0.1),
+    ModelSpec("linear_regression", ("regression",), _linreg, {}, None, ("LinearRegression", "ols"), cost=0.1),
+    ModelSpec("lasso", ("regression",), _lasso, {"alpha": 0.01}, _alpha_space, (), cost=0.2),
+    ModelSpec("elastic_net", ("regression",), _enet, {"alpha": 0.01, "l1_ratio": 0.5}, _enet_space,
+              ("ElasticNet", "enet"), cost=0.2),
+    ModelSpec("logistic_regression", _CLF, _logreg, {"C": 1.0}, _logreg_space, ("LogisticRegression", "logreg"),
+              cost=0.2),
+    ModelSpec("k_neighbors", _ALL, _knn, {"n_neighbors": 5, "weights": "uniform"}, _knn_space,
+              ("knn", "KNeighbors", "KNeighborsRegressor", "KNeighborsClassifier"), cost=0.5, max_rows=200_000),
+    ModelSpec("svm", _ALL, _svm, {"C": 1.0, "gamma": "scale"}, _svm_space, ("svr", "svc", "SupportVectorMachine"),
+              cost=2.0, max_rows=10_000),
+    ModelSpec("random_forest", _ALL, _forest("RandomForest"), {"n_estimators": 200}, _forest_space,
+              ("rf", "RandomForestRegressor", "RandomForestClassifier"), cost=4.0),
+    ModelSpec("extra_trees", _ALL, _forest("ExtraTrees"), {"n_estimators": 200}, _forest_space,
+              ("et", "ExtraTreesRegressor", "ExtraTreesClassifier"), cost=2.5),
+    ModelSpec("gradient_boosting", _ALL, _gbm, {}, _gbm_space,
+              ("gbm", "GradientBoostingRegressor", "GradientBoostingClassifier"), cost=4.0),
+    ModelSpec("mlp", _ALL, _mlp, {"width": 100, "depth": 1, "alpha": 1e-4, "max_iter": 500, "early_stopping": True},
+              _mlp_space, ("MLPRegressor", "MLPClassifier", "neural_network"), cost=3.0),
+    ModelSpec("gaussian_process", _ALL, _gp, {"length_scale": 1.0, "noise_level": 1e-2}, _gp_space,
+              ("gp", "GaussianProcessRegressor", "GaussianProcessClassifier"), cost=3.0, max_rows=2_000),
+    ModelSpec("xgboost", _ALL, _xgb, {}, _xgb_space, ("xgb", "XGBRegressor", "XGBClassifier"),
+              dependency="xgboost", package="xgboost", cost=1.0),
+    ModelSpec("catboost", _ALL, _cat, {}, _cat_space, ("cb", "CatBoostRegressor", "CatBoostClassifier"),
+              dependency="catboost", package="catboost", cost=3.0),
+):
+    register_model(_spec)
+
+# what runs when train.models is empty / "auto": strong, cheap and diverse
+DEFAULT_MODELS = ("hist_gradient_boosting", "lightgbm", "linear", "random_forest", "extra_trees", "k_neighbors", "mlp")
+BASELINE_MODEL = "hist_gradient_boosting"
+
+__all__ = [
+    "BASELINE_MODEL",
+    "DEFAULT_MODELS",
+    "MODELS",
+    "MissingDependencyError",
+    "ModelSpec",
+    "ResolvedModels",
+    "UnknownEntryError",
+    "get_model",
+    "load_plugins",
+    "register_model",
+    "resolve_models",
+]

@@ -1,0 +1,1 @@
+"""One modular pipeline per phase."""

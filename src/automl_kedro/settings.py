@@ -1,0 +1,17 @@
+"""Kedro settings: hooks and config loading."""
+import os
+
+from kedro.config import OmegaConfigLoader
+
+from automl_kedro.hooks import RunContextHook
+
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+
+# pluggy calls hooks last-registered first: RunContextHook must run before the others.
+HOOKS = (RunContextHook(),)
+
+CONFIG_LOADER_CLASS = OmegaConfigLoader
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}
