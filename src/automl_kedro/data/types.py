@@ -83,9 +83,10 @@ def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple
     if textlike and _looks_like_dates(values):
         return "datetime", "text that reads as dates"
     all_distinct = n_unique == n and n >= 20
+    unique_ratio = n_unique / n
     name_is_id = bool(_ID_NAME.search(str(series.name)))
-    if all_distinct and name_is_id:
-        return "id", "every value distinct and the name looks like an identifier"
+    if n >= 20 and unique_ratio >= 0.9 and name_is_id and not pd.api.types.is_float_dtype(series):
+        return "id", f"the name looks like an identifier and {unique_ratio:.0%} of values are distinct"
     if numeric:
         if all_distinct and pd.api.types.is_integer_dtype(series):
             ordered = np.sort(values.to_numpy())
@@ -96,11 +97,10 @@ def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple
     sample = as_text.head(_SAMPLE)
     mean_len = float(sample.str.len().mean())
     has_spaces = float(sample.str.contains(" ", regex=False).mean())
-    unique_ratio = n_unique / n
     if unique_ratio > 0.5 and n >= 20 and (mean_len > 30 or has_spaces > 0.5):
         return "text", f"free text ({n_unique} distinct values, {mean_len:.0f} characters on average)"
-    if all_distinct:
-        return "id", "every value distinct (short text codes)"
+    if n >= 20 and unique_ratio >= 0.99:
+        return "id", "nearly every value distinct (short text codes)"
     return "categorical", f"{n_unique} distinct values"
 
 

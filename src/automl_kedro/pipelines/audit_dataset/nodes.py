@@ -1,26 +1,29 @@
-"""audit_dataset: is the data usable? (v0: shape, missing values, target balance)."""
+"""audit_dataset: a thin wrapper over :mod:`automl_kedro.data.audit` and its figures."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
+
+from automl_kedro.data.audit import audit
+from automl_kedro.data.figures import audit_figures
+
+logger = logging.getLogger(__name__)
 
 
 def audit_dataset(dataset: pd.DataFrame, schema: dict[str, Any], params_audit: dict[str, Any]):
-    target = schema["target"]
-    features = schema["feature_columns"]
-    missing = dataset[features].isna().mean().sort_values(ascending=False)
-    report = {
-        "n_rows": int(len(dataset)),
-        "n_columns": len(features) + 1,
-        "missing_rate": {c: float(v) for c, v in missing.items()},
-        "target_distribution": {str(k): int(v) for k, v in dataset[target].value_counts().items()},
-        "findings": [],
-    }
-    md = [f"# Data audit: {target}", "", f"{len(dataset)} rows, {len(features)} feature columns."]
-    plots = {
-        "01_target/target_distribution": px.histogram(dataset, x=target, title="Target distribution"),
-        "02_quality/missing_rate_top": px.bar(x=missing.index[: params_audit["top_n"]], y=missing.values[: params_audit["top_n"]], title="Missing rate"),
-    }
-    return report, "\n".join(md) + "\n", plots
+    """Check the data -> (audit_report, audit_report_md, plots)."""
+    params_audit = dict(params_audit or {})
+    report, markdown = audit(dataset, schema, params_audit)
+    plots = audit_figures(
+        dataset, schema, report,
+        top_n=int(params_audit.get("top_n", 20)),
+        sample_rows=int(params_audit.get("plot_sample_rows", 20_000)),
+        seed=int(params_audit.get("seed", 42)),
+    )
+    for finding in report["findings"]:
+        if finding["severity"] != "info":
+            logger.warning("audit %s: %s — %s", finding["severity"], finding["title"], finding["detail"])
+    logger.info("audit verdict: %s", report["summary"]["verdict"])
+    return report, markdown, plots

@@ -1,0 +1,223 @@
+"""build_dataset as a pure function: read, edit, check the target, type the columns, split, hash.
+
+``build_dataset(data_params, split_params, dataset_key=...)`` returns a :class:`BuiltDataset`
+whose fields are the phase's outputs (dataset, dataset_index, split, schema, dataset_info).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from automl_kedro.data.edit import apply_edits
+from automl_kedro.data.io import DatasetFetcher, read_table, resolve_source
+from automl_kedro.data.problem import MAX_CLASSES_NUMERIC, check_target, detect_problem_type
+from automl_kedro.data.split import make_split
+from automl_kedro.data.types import NON_FEATURE_TYPES, check_columns_exist, coerce_types, infer_column_types
+from automl_kedro.errors import AutoMLInputError
+
+RESERVED_COLUMNS = ("sample_id", "split")
+HASH_VERSION = 1
+# data.* keys that change the built table (the file location and naming do not).
+_HASHED_DATA_KEYS = (
+    "target", "problem_type", "id_column", "column_types", "delimiter", "encoding", "edit",
+    "feature_columns", "max_classes",
+)
+_DATA_DEFAULTS = {"problem_type": "auto", "max_classes": 20}
+_SPLIT_DEFAULTS = {"method": "auto", "test_size": 0.2, "val_size": 0.0, "seed": 42}
+_HASHED_SPLIT_KEYS = ("method", "test_size", "val_size", "seed", "group_column", "time_column")
+
+
+@dataclass
+class BuiltDataset:
+    dataset: pd.DataFrame
+    dataset_index: pd.DataFrame
+    split: dict[str, Any]
+    schema: dict[str, Any]
+    dataset_info: dict[str, Any]
+
+    def as_tuple(self):
+        return self.dataset, self.dataset_index, self.split, self.schema, self.dataset_info
+
+
+def _clean(value: Any) -> Any:
+    """Settings without empty parts, so that an absent option and its empty default hash alike."""
+    if isinstance(value, dict):
+        cleaned = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, {}, [], "")}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def dataset_hash(content_sha256: str, data_params: dict[str, Any], split_params: dict[str, Any]) -> str:
+    """sha256 of the file content's digest and the settings that change the dataset."""
+    data_params = {**_DATA_DEFAULTS, **{k: v for k, v in data_params.items() if v is not None}}
+    split_params = {**_SPLIT_DEFAULTS, **{k: v for k, v in split_params.items() if v is not None}}
+    settings = {
+        "version": HASH_VERSION,
+        "content": content_sha256,
+        "data": _clean({k: data_params.get(k) for k in _HASHED_DATA_KEYS}),
+        "split": _clean({k: split_params.get(k) for k in _HASHED_SPLIT_KEYS}),
+    }
+    blob = json.dumps(settings, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def build_dataset(
+    data_params: dict[str, Any],
+    split_params: dict[str, Any] | None = None,
+    *,
+    dataset_key: str | None = None,
+    fetch: DatasetFetcher | None = None,
+) -> BuiltDataset:
+    """Build the dataset described by the ``data`` and ``split`` parameter sections."""
+    data_params = dict(data_params or {})
+    split_params = dict(split_params or {})
+    source = resolve_source(data_params.get("path"), data_params.get("dataset_id"), fetch)
+    raw, read_info = read_table(source, delimiter=data_params.get("delimiter"), encoding=data_params.get("encoding"))
+    n_rows_raw, n_columns_raw = raw.shape
+    notes = list(read_info.notes)
+
+    table, edit_log = apply_edits(raw, data_params.get("edit"))
+    del raw
+    clash = [c for c in RESERVED_COLUMNS if c in table.columns]
+    if clash:
+        raise AutoMLInputError(
+            f"The data has column(s) {clash}, names this tool adds itself. Rename them with "
+            "data.edit.rename (e.g. {split: split_original})."
+        )
+    target = data_params.get("target")
+    check_target(table, target, read_info.path)
+    id_column = data_params.get("id_column")
+    if id_column:
+        check_columns_exist(table, [id_column], "data.id_column")
+        if id_column == target:
+            raise AutoMLInputError("data.id_column is the target column; choose the column that identifies rows.")
+    personal = list(data_params.get("personal_columns") or [])
+    check_columns_exist(table, personal, "data.personal_columns")
+
+    missing_target = int(table[target].isna().sum())
+    if missing_target:
+        table = table[table[target].notna()]
+        notes.append(f"{missing_target} row(s) without a target value were left out.")
+    if id_column:
+        ids = table[id_column]
+        if ids.isna().any():
+            raise AutoMLInputError(f"data.id_column {id_column!r} is empty in {int(ids.isna().sum())} row(s); every row needs an id.")
+        dupes = ids[ids.duplicated()]
+        if len(dupes):
+            raise AutoMLInputError(
+                f"data.id_column {id_column!r} is not unique ({len(dupes)} repeated, e.g. {dupes.iloc[0]!r}). "
+                "Choose a column with one value per row, or leave data.id_column empty to use row numbers."
+            )
+        sample_id = ids.astype(str).to_numpy()
+    else:
+        sample_id = table.index.astype(str).to_numpy()
+
+    types, reasons = infer_column_types(table, id_column=id_column, overrides=data_params.get("column_types"))
+    y = table[target]
+    problem_type, rule = detect_problem_type(
+        y, data_params.get("problem_type") or "auto", int(data_params.get("max_classes") or MAX_CLASSES_NUMERIC)
+    )
+    table = coerce_types(table, types)
+
+    requested_features = data_params.get("feature_columns")
+    if requested_features:
+        check_columns_exist(table, requested_features, "data.feature_columns")
+        candidates = [c for c in requested_features if c != target]
+    else:
+        candidates = [c for c in table.columns if c != target]
+    excluded: dict[str, str] = {}
+    features: list[str] = []
+    for column in candidates:
+        if column == id_column:
+            excluded[column] = "the id column"
+        elif types[column] in NON_FEATURE_TYPES:
+            excluded[column] = f"{types[column]}: {reasons[column]}"
+        else:
+            features.append(column)
+    if not features:
+        raise AutoMLInputError(
+            f"No usable feature column is left besides the target {target!r} (excluded: {excluded or 'none'}). "
+            "Add columns, or force a type with data.column_types."
+        )
+
+    labels, split_settings = make_split(
+        table,
+        target=target,
+        problem_type=problem_type,
+        method=split_params.get("method", "auto"),
+        test_size=float(split_params.get("test_size", 0.2)),
+        val_size=float(split_params.get("val_size", 0.0) or 0.0),
+        seed=int(split_params.get("seed", 42)),
+        group_column=split_params.get("group_column"),
+        time_column=split_params.get("time_column"),
+    )
+    notes.extend(split_settings["notes"])
+
+    dataset = table.reset_index(drop=True)
+    dataset.insert(0, "sample_id", sample_id)
+    dataset.insert(1, "split", labels)
+    dataset["sample_id"] = dataset["sample_id"].astype(str)
+    dataset["split"] = dataset["split"].astype(str)
+    classes = sorted(map(str, y.unique())) if problem_type != "regression" else None
+
+    schema = {
+        "target": target,
+        "problem_type": problem_type,
+        "problem_type_rule": rule,
+        "feature_columns": features,
+        "column_types": {c: types[c] for c in features},
+        "classes": classes,
+        "id_column": id_column,
+        "personal_columns": personal,
+        # additions (readers may ignore them)
+        "target_type": types[target],
+        "all_column_types": dict(types),
+        "column_type_reasons": dict(reasons),
+        "excluded_columns": excluded,
+        "split_method": split_settings["method"],
+        "source": read_info.as_dict(),
+        "notes": notes,
+    }
+    digest = dataset_hash(read_info.content_sha256, data_params, split_params)
+    counts = dataset["split"].value_counts()
+    dataset_info = {
+        "dataset_hash": digest,
+        "dataset_key": dataset_key or Path(read_info.path).stem,
+        "source": read_info.path,
+        "dataset_id": data_params.get("dataset_id"),
+        "content_sha256": read_info.content_sha256,
+        "format": read_info.format,
+        "delimiter": read_info.delimiter,
+        "encoding": read_info.encoding,
+        "n_rows_raw": int(n_rows_raw),
+        "n_columns_raw": int(n_columns_raw),
+        "n_rows": int(len(dataset)),
+        "n_features": len(features),
+        "n_rows_missing_target": missing_target,
+        "n_train": int(counts.get("train", 0)),
+        "n_val": int(counts.get("val", 0)),
+        "n_test": int(counts.get("test", 0)),
+        "problem_type": problem_type,
+        "target": target,
+        "edits": edit_log,
+        "notes": notes,
+    }
+    split_json = {
+        **{k: v for k, v in split_settings.items() if k != "notes"},
+        "counts": {name: int(counts.get(name, 0)) for name in ("train", "val", "test")},
+        **{name: dataset.loc[dataset["split"] == name, "sample_id"].tolist() for name in ("train", "val", "test")},
+    }
+    return BuiltDataset(
+        dataset=dataset,
+        dataset_index=dataset[["sample_id", "split"]].copy(),
+        split=split_json,
+        schema=schema,
+        dataset_info=dataset_info,
+    )

@@ -1,0 +1,326 @@
+"""build_dataset: reading, bad input, column types, problem type, edits, splits, hashing."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_diabetes
+
+from automl_kedro.data import build_dataset, detect_problem_type, infer_column_types, make_split, read_table
+from automl_kedro.data.io import resolve_source
+from automl_kedro.errors import AutoMLInputError
+
+ROOT = Path(__file__).resolve().parents[1]
+PENGUINS = ROOT / "data" / "01_raw" / "penguins.csv"
+MESSY = ROOT / "data" / "01_raw" / "messy_example.csv"
+
+
+def _write(tmp_path: Path, text: str, name: str = "data.csv", encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def _build(path, target="species", **data):
+    return build_dataset({"path": str(path), "target": target, **data}, {"seed": 42})
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def test_penguins_builds_with_sample_id_split_and_schema():
+    built = _build(PENGUINS)
+    ds, schema = built.dataset, built.schema
+    assert list(ds.columns[:2]) == ["sample_id", "split"]
+    assert len(ds) == 344 and ds["sample_id"].is_unique
+    assert ds["sample_id"].iloc[0] == "0" and isinstance(ds["sample_id"].iloc[0], str)
+    assert set(ds["split"]) == {"train", "test"}
+    assert schema["problem_type"] == "multiclass"
+    assert schema["classes"] == ["Adelie", "Chinstrap", "Gentoo"]
+    assert schema["column_types"]["island"] == "categorical"
+    assert schema["column_types"]["bill_length_mm"] == "numeric"
+    assert "species" not in schema["feature_columns"]
+    for key in ("target", "problem_type", "problem_type_rule", "feature_columns", "column_types", "classes",
+                "id_column", "personal_columns"):
+        assert key in schema
+    assert built.dataset_info["dataset_key"] == "penguins"
+    assert len(built.dataset_info["dataset_hash"]) == 64
+    index = built.dataset_index
+    assert list(index.columns) == ["sample_id", "split"] and len(index) == 344
+    assert sorted(built.split["train"] + built.split["test"], key=int) == [str(i) for i in range(344)]
+
+
+def test_semicolon_latin1_file_is_read_with_notes():
+    table, info = read_table(str(MESSY))
+    assert info.delimiter == ";" and info.encoding in ("cp1252", "latin-1")
+    assert "Besançon" in set(table["city"])
+    assert any("semicolon" in n for n in info.notes) and any("Latin-1" in n for n in info.notes)
+
+
+def test_delimiter_and_encoding_can_be_forced(tmp_path):
+    path = _write(tmp_path, "a|b|y\n1|x|0\n2|z|1\n3|x|0\n", encoding="latin-1")
+    table, info = read_table(path, delimiter="|", encoding="latin-1")
+    assert list(table.columns) == ["a", "b", "y"] and info.delimiter == "|"
+
+
+def test_parquet_is_read(tmp_path):
+    frame = pd.read_csv(PENGUINS)
+    path = tmp_path / "penguins.parquet"
+    frame.to_parquet(path)
+    built = _build(path)
+    assert built.dataset_info["format"] == "parquet" and len(built.dataset) == 344
+
+
+def test_id_column_gives_sample_ids(tmp_path):
+    frame = pd.read_csv(PENGUINS)
+    frame.insert(0, "penguin_id", [f"P{i:04d}" for i in range(len(frame))])
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, index=False)
+    built = _build(path, id_column="penguin_id")
+    assert built.dataset["sample_id"].iloc[0] == "P0000"
+    assert "penguin_id" not in built.schema["feature_columns"]
+    assert built.schema["id_column"] == "penguin_id"
+
+
+# -- bad input -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("   \n\n", "empty"),
+        ("a,b,species\n", "header"),
+        ("a,a,species\n1,2,x\n3,4,y\n", "duplicate column names"),
+        ("a,b,species\n1,2,x\n3,4,5,y\n5,6,z\n", "line 3: expected 3 fields"),
+        ("a,b,species\n1,2,x\n3,y\n5,6,z\n", "line 3: expected 3 fields"),
+    ],
+)
+def test_bad_files_give_one_clear_message(tmp_path, content, message):
+    path = _write(tmp_path, content)
+    with pytest.raises(AutoMLInputError, match=message):
+        _build(path)
+
+
+def test_file_not_found_suggests_close_names(tmp_path):
+    _write(tmp_path, "a,species\n1,x\n", name="penguins.csv")
+    with pytest.raises(AutoMLInputError, match=r"not found.*Did you mean .*penguins\.csv"):
+        _build(tmp_path / "penguin.csv")
+
+
+def test_unreadable_encoding(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(AutoMLInputError, match="(unreadable encoding|not look like a text file)"):
+        _build(path)
+    path.write_bytes("a,species\n1,é\n".encode("latin-1"))
+    with pytest.raises(AutoMLInputError, match="cannot be read with encoding 'utf-8'"):
+        _build(path, encoding="utf-8")
+
+
+def test_target_missing_suggests_close_columns():
+    with pytest.raises(AutoMLInputError, match=r"'Species' is not in .*Did you mean 'species'"):
+        _build(PENGUINS, target="Species")
+    with pytest.raises(AutoMLInputError, match=r"Did you mean 'flipper_length_mm'"):
+        _build(PENGUINS, target="flipper_length")
+
+
+def test_target_all_empty_and_single_class(tmp_path):
+    with pytest.raises(AutoMLInputError, match="empty in every row"):
+        _build(_write(tmp_path, "a,species\n1,\n2,\n3,\n"))
+    with pytest.raises(AutoMLInputError, match="single value"):
+        _build(_write(tmp_path, "a,species\n1,x\n2,x\n3,x\n", name="one.csv"))
+
+
+def test_clearml_dataset_needs_online_mode():
+    with pytest.raises(AutoMLInputError, match="clearml.mode=online"):
+        resolve_source(None, "abc123", fetch=None)
+    assert resolve_source(None, "abc123", fetch=lambda dataset_id: PENGUINS) == str(PENGUINS)
+
+
+def test_missing_target_rows_are_dropped_with_a_note(tmp_path):
+    rows = "\n".join(f"{(i * 7) % 11},{'a' if i % 2 else 'b'}" for i in range(30))
+    path = _write(tmp_path, "x,species\n" + rows + "\n99,\n")
+    built = _build(path)
+    assert len(built.dataset) == 30 and built.dataset_info["n_rows_missing_target"] == 1
+    assert any("without a target" in n for n in built.schema["notes"])
+
+
+# -- column types --------------------------------------------------------------------------------
+
+def test_type_inference_rules():
+    n = 60
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "num": rng.normal(size=n),
+        "flag01": rng.integers(0, 2, n),
+        "yesno": rng.choice(["yes", "no"], n),
+        "when": pd.date_range("2020-01-01", periods=n).strftime("%Y-%m-%d"),
+        "cat": rng.choice(["a", "b", "c"], n),
+        "row": np.arange(n),
+        "user_id": [f"u{i}" for i in range(n)],
+        "code": [f"K{i:03d}" for i in range(n)],
+        "const": ["same"] * n,
+        "empty": [np.nan] * n,
+        "note": [f"this is a fairly long free text comment number {i}" for i in range(n)],
+    })
+    types, reasons = infer_column_types(frame)
+    assert types == {
+        "num": "numeric", "flag01": "boolean", "yesno": "boolean", "when": "datetime", "cat": "categorical",
+        "row": "id", "user_id": "id", "code": "id", "const": "constant", "empty": "constant", "note": "text",
+    }
+    assert reasons["flag01"] == "numeric with only 0 and 1"
+    forced, _ = infer_column_types(frame, overrides={"row": "numeric"})
+    assert forced["row"] == "numeric"
+    with pytest.raises(AutoMLInputError, match="Did you mean 'categorical'"):
+        infer_column_types(frame, overrides={"cat": "categoric"})
+    with pytest.raises(AutoMLInputError, match="Did you mean 'num'"):
+        infer_column_types(frame, overrides={"numm": "numeric"})
+
+
+def test_constant_and_id_columns_are_not_features(tmp_path):
+    frame = pd.read_csv(PENGUINS).assign(station="Palmer", row_id=range(344))
+    path = tmp_path / "p.csv"
+    frame.to_csv(path, index=False)
+    built = _build(path)
+    assert "station" not in built.schema["feature_columns"] and "row_id" not in built.schema["feature_columns"]
+    assert built.schema["excluded_columns"]["station"].startswith("constant")
+
+
+# -- problem type --------------------------------------------------------------------------------
+
+def test_problem_type_rule():
+    assert detect_problem_type(pd.Series(["a", "b", "c"], name="y"))[0] == "multiclass"
+    assert detect_problem_type(pd.Series([0, 1, 1, 0], name="y"))[0] == "binary"
+    assert detect_problem_type(pd.Series(list(range(5)) * 3, name="y"))[0] == "multiclass"
+    assert detect_problem_type(pd.Series(list(range(25)), name="y"))[0] == "regression"
+    assert detect_problem_type(pd.Series([0.5, 1.5, 2.0], name="y"))[0] == "regression"
+    problem, rule = detect_problem_type(pd.Series(load_diabetes().target, name="y"))
+    assert problem == "regression" and "at most 20 distinct values" in rule
+    assert detect_problem_type(pd.Series([1, 2, 3, 1], name="y"), "regression")[0] == "regression"
+    with pytest.raises(AutoMLInputError, match="not numeric"):
+        detect_problem_type(pd.Series(["a", "b"], name="y"), "regression")
+    with pytest.raises(AutoMLInputError, match="has 3 distinct values"):
+        detect_problem_type(pd.Series(["a", "b", "c"], name="y"), "binary")
+
+
+# -- edits ---------------------------------------------------------------------------------------
+
+def test_edit_steps_run_in_order_and_are_logged():
+    built = _build(
+        PENGUINS,
+        edit={
+            "drop": ["year"],
+            "rename": {"body_mass_g": "mass"},
+            "query": "island != 'Torgersen'",
+            "clip": {"mass": [3000, 5000]},
+            "fillna": {"sex": "unknown", "mass": "median"},
+        },
+    )
+    ds = built.dataset
+    assert "year" not in ds.columns and "mass" in ds.columns
+    assert "Torgersen" not in set(ds["island"])
+    assert ds["mass"].between(3000, 5000).all() and ds["mass"].notna().all()
+    assert "unknown" in set(ds["sex"])
+    steps = [step["step"] for step in built.dataset_info["edits"]]
+    assert list(dict.fromkeys(steps)) == ["drop", "rename", "query", "clip", "fillna"]
+    # sample ids keep the original row numbers after filtering
+    assert "0" not in set(ds["sample_id"]) and set(ds["sample_id"]) <= {str(i) for i in range(344)}
+
+
+def test_edit_errors_name_the_problem():
+    with pytest.raises(AutoMLInputError, match="data.edit.drop names column 'yeer'.*Did you mean 'year'"):
+        _build(PENGUINS, edit={"drop": ["yeer"]})
+    with pytest.raises(AutoMLInputError, match="data.edit.query"):
+        _build(PENGUINS, edit={"query": "island ==="})
+
+
+# -- splits --------------------------------------------------------------------------------------
+
+def test_stratified_split_keeps_class_shares():
+    built = _build(PENGUINS)
+    ds = built.dataset
+    assert built.split["method"] == "stratified"
+    overall = ds["species"].value_counts(normalize=True)
+    test = ds[ds["split"] == "test"]["species"].value_counts(normalize=True)
+    assert (overall - test).abs().max() < 0.02
+    assert len(ds[ds["split"] == "test"]) == round(344 * 0.2)
+
+
+def test_val_split_and_seed():
+    a = build_dataset({"path": str(PENGUINS), "target": "species"}, {"val_size": 0.1, "seed": 1})
+    b = build_dataset({"path": str(PENGUINS), "target": "species"}, {"val_size": 0.1, "seed": 1})
+    c = build_dataset({"path": str(PENGUINS), "target": "species"}, {"val_size": 0.1, "seed": 2})
+    assert a.dataset["split"].value_counts().to_dict() == {"train": 241, "test": 69, "val": 34}
+    assert a.split["val"] == b.split["val"] and a.split["test"] != c.split["test"]
+
+
+def test_group_split_keeps_groups_together():
+    frame = pd.read_csv(PENGUINS)
+    frame["nest"] = (np.arange(len(frame)) * 7919 % 53).astype(str)  # 53 groups of 6-7 rows
+    labels, settings = make_split(frame, target="species", problem_type="multiclass", method="auto",
+                                  test_size=0.3, val_size=0.2, group_column="nest", seed=3)
+    by_group = pd.DataFrame({"g": frame["nest"], "s": labels}).groupby("g")["s"].nunique()
+    assert (by_group == 1).all() and settings["method"] == "group"  # no group straddles two splits
+    assert set(labels) == {"train", "val", "test"}
+    assert abs((labels == "test").mean() - 0.3) < 0.05
+    frame["half"] = np.arange(len(frame)) % 2
+    with pytest.raises(AutoMLInputError, match="only 2 group"):
+        make_split(frame, target="species", problem_type="multiclass", method="group", group_column="half")
+
+
+def test_time_split_orders_rows():
+    frame = pd.read_csv(PENGUINS)
+    frame["when"] = pd.date_range("2020-01-01", periods=len(frame), freq="D").strftime("%Y-%m-%d")
+    frame = frame.sample(frac=1, random_state=0).reset_index(drop=True)
+    labels, settings = make_split(frame, target="species", problem_type="multiclass", method="auto",
+                                  test_size=0.2, val_size=0.1, time_column="when")
+    times = pd.to_datetime(frame["when"])
+    assert settings["method"] == "time"
+    assert times[labels == "train"].max() < times[labels == "val"].min()
+    assert times[labels == "val"].max() < times[labels == "test"].min()
+
+
+def test_split_errors():
+    frame = pd.read_csv(PENGUINS)
+    with pytest.raises(AutoMLInputError, match="group_column"):
+        make_split(frame, target="species", problem_type="multiclass", method="group")
+    with pytest.raises(AutoMLInputError, match="leaves no rows"):
+        make_split(frame, target="species", problem_type="multiclass", test_size=0.6, val_size=0.4)
+    with pytest.raises(AutoMLInputError, match="missing or unreadable"):
+        make_split(frame, target="species", problem_type="multiclass", method="time", time_column="sex")
+
+
+# -- hashing -------------------------------------------------------------------------------------
+
+def test_dataset_hash_is_stable_and_tracks_content_and_settings(tmp_path):
+    copy = tmp_path / "penguins.csv"
+    shutil.copy(PENGUINS, copy)
+    h1 = _build(PENGUINS).dataset_info["dataset_hash"]
+    assert _build(copy).dataset_info["dataset_hash"] == h1  # same bytes elsewhere -> same hash
+    assert _build(PENGUINS).dataset_info["dataset_hash"] == h1
+    assert build_dataset({"path": str(PENGUINS), "target": "species"}, {"seed": 42, "method": "auto", "test_size": 0.2,
+                                                                         "val_size": 0.0}).dataset_info["dataset_hash"] == h1
+    changed = tmp_path / "changed.csv"
+    changed.write_text(PENGUINS.read_text().replace("39.1", "39.2", 1))
+    assert _build(changed).dataset_info["dataset_hash"] != h1
+    assert build_dataset({"path": str(PENGUINS), "target": "species"}, {"seed": 7}).dataset_info["dataset_hash"] != h1
+    assert _build(PENGUINS, edit={"drop": ["year"]}).dataset_info["dataset_hash"] != h1
+
+
+def test_parameter_typos_in_data_sections_are_refused():
+    from automl_kedro.config import validate_params
+    from automl_kedro.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"Unknown parameter 'data.edit.dorp'. Did you mean 'data.edit.drop'"):
+        validate_params({"data": {"edit": {"dorp": ["x"]}}})
+    with pytest.raises(ParameterError, match=r"Unknown parameter 'split.test_sise'. Did you mean 'split.test_size'"):
+        validate_params({"split": {"test_sise": 0.3}})
+    with pytest.raises(ParameterError, match=r"featurize.variants.0.scaller"):
+        validate_params({"featurize": {"variants": [{"id": "a", "scaller": "standard"}]}})
+    with pytest.raises(ParameterError, match=r"data.column_types.x"):
+        validate_params({"data": {"column_types": {"x": "numeric-ish"}}})
+    params = validate_params({"featurize": {"variants": [{"id": "a", "scaler": ["standard", "robust"]}]}})
+    dumped = params.model_dump(mode="json")
+    assert dumped["featurize"]["variants"][0]["scaler"] == ["standard", "robust"]
