@@ -43,3 +43,10 @@ def test_registry_matches_names_ignoring_case_and_separators():
         registry.get("random_forst")
     with pytest.raises(ValueError, match="already taken"):
         registry.register("rf", 2)
+
+
+def test_typos_inside_lists_and_nested_sections_get_suggestions():
+    with pytest.raises(ParameterError, match=r"'featurize.variants.0.scaller'. Did you mean 'featurize.variants.0.scaler'"):
+        validate_params({"featurize": {"variants": [{"id": "a", "scaller": "standard"}]}})
+    with pytest.raises(ParameterError, match=r"'data.edit.dorp'. Did you mean 'data.edit.drop'"):
+        validate_params({"data": {"edit": {"dorp": ["x"]}}})

@@ -7,6 +7,7 @@ dotted key and suggesting a close real key for typos.
 from __future__ import annotations
 
 import difflib
+import typing
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -56,18 +57,36 @@ class Params(Section):
         return {k: str(v) for k, v in value.items()}
 
 
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Pydantic models inside an annotation: ``M``, ``list[M]``, ``M | None``, ``dict[str, M]``."""
+    if _is_model(annotation):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
-    """The pydantic model that owns the field at ``loc`` (for suggestions)."""
+    """The pydantic model that owns the field at ``loc`` (for suggestions); list indexes allowed."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int) or current is None:
+            continue  # an item of a list: same model as the list's items
+        if not _is_model(current):
             return None
-        field = current.model_fields.get(part)
+        field = current.model_fields.get(str(part))
         if field is None:
-            return None
-        annotation = field.annotation
-        current = annotation if isinstance(annotation, type) else None
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+            candidates = [m for m in _models_in(current) if m.__name__ == str(part)]
+            current = candidates[0] if candidates else None
+            continue
+        inner = _models_in(field.annotation)
+        current = inner[0] if inner else None
+    return current if _is_model(current) else None
 
 
 def _describe(error: dict) -> str:
