@@ -169,3 +169,16 @@ def test_run_id_from_the_environment(project, run, monkeypatch):
     ctx = run("build_dataset", FAST)
     assert ctx.run_id == "from-env-1"
     assert meta(run_dirs(project, "build_dataset")[0])["run_id"] == "from-env-1"
+
+
+@pytest.mark.slow
+def test_visualize_redraws_the_plots_of_a_finished_run(project, run):
+    run("train", {**FAST, "run.id": "finished"})
+    ctx = run("visualize", {"clearml.mode": "disabled", "upstream.train": "finished", "upstream.evaluate": "finished"})
+    out = run_dirs(project, "visualize")[0]
+    index = json.loads((out / "plots" / "index.json").read_text())
+    assert {"01_test/confusion_matrix", "02_leaderboard/tradeoff", "02_leaderboard/win_summary"} <= set(index)
+    assert (out / "plots" / "plotly.min.js").is_file()  # the HTML opens offline
+    ups = {u["process"]: u["run_id"] for u in meta(out)["upstream_artifacts"]}
+    assert ups == {"evaluate": "finished", "train": "finished", "build_dataset": "finished"}
+    assert meta(out)["run_id"] == ctx.run_id

@@ -10,6 +10,7 @@ from automl_kedro.pipelines.featurize.pipeline import create_pipeline as featuri
 from automl_kedro.pipelines.predict.pipeline import create_pipeline as predict_pipeline
 from automl_kedro.pipelines.report.pipeline import create_pipeline as report_pipeline
 from automl_kedro.pipelines.train.pipeline import create_pipeline as train_pipeline
+from automl_kedro.pipelines.visualize.pipeline import create_pipeline as visualize_pipeline
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -21,6 +22,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "evaluate": evaluate_pipeline(),
         "report": report_pipeline(),
         "predict": predict_pipeline(),
+        "visualize": visualize_pipeline(),
     }
     golden = (
         phases["build_dataset"]

@@ -34,6 +34,23 @@ def _table(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return lines
 
 
+def _readable(frame: pd.DataFrame, metric: str, score: str | None, speed: str | None, size: str | None) -> pd.DataFrame:
+    """The leaderboard as a person reads it: names, score ± std, milliseconds, KiB."""
+    out = pd.DataFrame(index=frame.index)
+    out["candidate"] = frame.get("candidate_id", frame.get("model"))
+    if score:
+        std = frame.get(f"cv_{metric}_std")
+        out[f"CV {metric}"] = [
+            f"{m:.4f} ± {d:.4f}" if std is not None and pd.notna(d) else f"{m:.4f}"
+            for m, d in zip(frame[score], std if std is not None else [None] * len(frame))
+        ]
+    if speed:
+        out["predict ms"] = (frame[speed].astype(float) * 1000).round(2)
+    if size:
+        out["size KiB"] = (frame[size].astype(float) / 1024).round(1)
+    return out
+
+
 def _first(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     return next((n for n in names if n in frame.columns), None)
 
@@ -51,9 +68,9 @@ def _candidate_line(item: dict[str, Any] | None, metric: str) -> str:
     score = item.get("score", item.get(f"cv_{metric}_mean"))
     parts = [f"**{item.get('candidate_id') or item.get('model')}**", f"{metric} {_fmt(score)}"]
     if item.get("predict_seconds") is not None:
-        parts.append(f"predicts in {_fmt(item['predict_seconds'])} s")
+        parts.append(f"predicts in {item['predict_seconds'] * 1000:.1f} ms")
     if item.get("size_bytes") is not None:
-        parts.append(f"{_fmt(item['size_bytes'] / 1024)} KiB")
+        parts.append(f"{item['size_bytes'] / 1024:.1f} KiB")
     return ", ".join(parts)
 
 
@@ -73,10 +90,12 @@ def render_report(
     lines = [
         f"# AutoML report — {dataset_info.get('dataset_key', run_info.get('dataset_key'))} [{run_info['run_id']}]",
         "",
-        f"Target `{schema['target']}`, problem type **{schema['problem_type']}** "
-        f"({schema.get('problem_type_rule', '')}). {dataset_info.get('n_rows', '?')} rows: "
+        f"Target `{schema['target']}`, problem type **{schema['problem_type']}**. "
+        f"{dataset_info.get('n_rows', '?')} rows: "
         f"{dataset_info.get('n_train', '?')} train, {dataset_info.get('n_val', 0)} validation, "
         f"{dataset_info.get('n_test', '?')} test. Dataset hash `{dataset_info.get('dataset_hash')}`.",
+        "",
+        f"Why {schema['problem_type']}: {schema.get('problem_type_rule', '')}",
         "",
         "## Decision Summary",
         "",
@@ -87,9 +106,14 @@ def render_report(
         "Chosen on cross-validation of the training rows only; the test rows were used once, below.",
         "",
     ]
-    test_items = {k: v for k, v in test_metrics.items() if isinstance(v, (int, float)) and k not in ("seed",)}
+    scores = {k: v for k, v in test_metrics.items() if isinstance(v, float) and not k.startswith("n_")}
+    counts = {k: v for k, v in test_metrics.items() if k.startswith("n_") and isinstance(v, int)}
     lines += ["## Test results (held-out rows)", ""]
-    lines += [f"- {k}: {_fmt(float(v) if isinstance(v, float) else v)}" for k, v in test_items.items()]
+    if scores:
+        lines += ["| metric | test score |", "|---|---|"]
+        lines += [f"| {k} | {v:.4f} |" for k, v in scores.items()]
+    if counts:
+        lines += ["", "Rows: " + ", ".join(f"{k[2:]} {v}" for k, v in counts.items()) + "."]
     lines += [""]
 
     frame = leaderboard.copy()
@@ -101,29 +125,33 @@ def render_report(
     score = score_column(frame, metric)
     speed = _first(frame, SPEED_COLUMNS)
     size = _first(frame, SIZE_COLUMNS)
-    base_cols = ["candidate_id", "model", "preprocess_id", score, f"cv_{metric}_std", speed, size]
-    base_cols = [c for c in dict.fromkeys(base_cols) if c]
+    readable = _readable(frame, metric, score, speed, size)
     lines += ["## Top-K", ""]
     for title, column, ascending in (("by accuracy", score, False), ("by speed", speed, True), ("by size", size, True)):
         if column is None:
             continue
-        lines += [f"### {title.capitalize()} (`{column}`)", ""]
-        lines += _table(frame.sort_values(column, ascending=ascending).head(top_k), base_cols)
+        order = frame.sort_values(column, ascending=ascending).index[:top_k]
+        lines += [f"### Top {min(top_k, len(order))} {title}", ""]
+        lines += _table(readable.loc[order], list(readable.columns))
         lines += [""]
 
     alternatives = recommendation.get("alternatives") or {}
     lines += ["## Alternatives", ""]
     if not alternatives:
         lines += ["No alternative beats the recommended model on speed or size within one standard deviation of its score.", ""]
+    best_id = best.get("candidate_id")
     for name, item in alternatives.items():
+        label = name.replace("_", " ")
         if isinstance(item, list):
-            lines.append(f"- **{name}**: " + "; ".join(_candidate_line(i, metric) for i in item))
+            lines.append(f"- **{label}**: " + "; ".join(_candidate_line(i, metric) for i in item))
+        elif item and item.get("candidate_id") == best_id:
+            lines.append(f"- **{label}**: the recommended model itself.")
         else:
-            lines.append(f"- **{name}**: {_candidate_line(item, metric)}")
+            lines.append(f"- **{label}**: {_candidate_line(item, metric)}")
     lines += [""]
 
     if not failed.empty:
-        lines += ["## Failed candidates", ""]
+        lines += ["## Candidates that failed or were not trained", ""]
         lines += _table(failed, ["candidate_id", "model", "preprocess_id", "error"])
         lines += [""]
 
@@ -133,8 +161,8 @@ def render_report(
     if not serious:
         lines.append("No warnings: see audit/audit_report.md for the full audit.")
     for finding in serious[:10]:
-        lines.append(f"- **{finding.get('severity')}** {finding.get('message', finding.get('title', ''))} "
-                     f"— {finding.get('action', finding.get('what_to_do', ''))}")
+        detail = f": {finding['detail']}" if finding.get("detail") else ""
+        lines.append(f"- **{finding.get('severity')}** {finding.get('title', '')}{detail} — {finding.get('action', '')}")
     lines += [""]
 
     missing = [row for row in inventory if not row["present"]]

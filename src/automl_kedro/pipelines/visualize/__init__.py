@@ -1,0 +1,1 @@
+"""The visualize phase: plots of a finished run, regenerated."""
