@@ -235,6 +235,10 @@ class RunContext:
         if "predict" in self.active_processes and source_run and "train" not in selectors:
             selectors["train"] = source_run
         selector = selectors.get(producer, "latest")
+        if selector == "champion" and producer == "train":
+            from automl_kedro.champion import champion_run_id
+
+            selector = champion_run_id(self.runs_root)
         if selector == "latest":
             # Follow the chain: if an upstream run we already use read this producer, use that run.
             for resolved in list(self._resolved.values()):

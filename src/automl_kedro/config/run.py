@@ -16,7 +16,7 @@ class RunParams(Section):
 
 class PredictParams(Section):
     input_path: str | None = Field(None, description="CSV or Parquet of new rows")
-    source_run: str = Field("latest", description="train run id to use, or 'latest'")
+    source_run: str = Field("latest", description="train run id to use, 'latest' or 'champion'")
 
 
 class ReportParams(Section):
