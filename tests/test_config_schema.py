@@ -50,3 +50,11 @@ def test_typos_inside_lists_and_nested_sections_get_suggestions():
         validate_params({"featurize": {"variants": [{"id": "a", "scaller": "standard"}]}})
     with pytest.raises(ParameterError, match=r"'data.edit.dorp'. Did you mean 'data.edit.drop'"):
         validate_params({"data": {"edit": {"dorp": ["x"]}}})
+
+
+def test_a_typo_close_to_several_aliases_suggests_the_entry_once():
+    registry: Registry[int] = Registry("model")
+    registry.register("random_forest", 1, aliases=["random_forests", "randomforest_model"])
+    with pytest.raises(UnknownEntryError) as info:
+        registry.get("random_forrest")
+    assert str(info.value).count("'random_forest'") == 1

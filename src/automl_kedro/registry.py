@@ -54,10 +54,11 @@ class Registry(Generic[T]):
         key = normalise_name(name)
         if key in self._names:
             return self._names[key]
-        close = difflib.get_close_matches(key, list(self._names), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(self._names), n=6, cutoff=0.6)
+        names = list(dict.fromkeys(self._names[c] for c in close))[:3]  # aliases of one entry count once
         hint = ""
-        if close:
-            hint = " Did you mean " + " or ".join(repr(self._names[c]) for c in close) + "?"
+        if names:
+            hint = " Did you mean " + " or ".join(repr(n) for n in names) + "?"
         raise UnknownEntryError(
             f"Unknown {self.kind} {name!r}.{hint} Known {self.kind}s: {', '.join(sorted(self._entries))}."
         )

@@ -1,25 +1,72 @@
 """Sections of the model phases: train, evaluate."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from automl_kedro.config.base import Section
 
 
+class ModelEntry(Section):
+    """One model family with optional fixed parameters (not searched)."""
+
+    name: str
+    enable: bool = True
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
 class TrainParams(Section):
-    time_budget_s: float | None = Field(20.0, gt=0)
-    n_trials: int | None = Field(None, ge=1)
-    models: list[str | dict[str, Any]] = Field(
-        default_factory=lambda: ["hist_gradient_boosting", "random_forest", "linear"]
+    time_budget_s: float | None = Field(20.0, gt=0, description="wall-clock budget of the whole train phase")
+    n_trials: int | None = Field(None, ge=1, description="Optuna trials per candidate (the default trial counts)")
+    models: list[str | ModelEntry] = Field(
+        default_factory=lambda: ["hist_gradient_boosting", "lightgbm", "linear", "random_forest", "extra_trees",
+                                 "k_neighbors", "mlp"],
+        description="model registry names or {name, params, enable}; [] = the default set",
     )
+    metrics: list[str] | None = Field(None, description="metrics to report; null = every metric of the task")
     primary_metric: str = "auto"
+    cv_strategy: Literal["auto", "kfold", "stratified", "group", "time"] = "auto"
     cv_folds: int = Field(5, ge=2)
     n_jobs: int = Field(2, ge=1)
     seed: int = 42
-    storage: str | None = None
+    storage: str | None = Field(None, description="Optuna RDB URL; null = SQLite in the run directory")
+    study_name: str = "automl"
+    ensembles: list[Literal["voting", "stacking"]] = Field(default_factory=lambda: ["voting", "stacking"])
+    ensemble_top_k: int = Field(5, ge=2)
+    include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")
+    plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
+    parallel_backend: Literal["threading", "loky"] = "threading"
+    figures: bool = True
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _coerce(cls, value):
+        return value or []
+
+    @model_validator(mode="after")
+    def _known_names(self):
+        """Model and metric names checked against the registries (after loading plugins)."""
+        from automl_kedro.ml.metrics import METRICS
+        from automl_kedro.ml.models import MODELS, load_plugins
+
+        try:
+            load_plugins(self.plugins)
+            for entry in self.models:
+                MODELS.canonical(entry if isinstance(entry, str) else entry.name)
+            for name in [*(self.metrics or []), *([] if self.primary_metric == "auto" else [self.primary_metric])]:
+                METRICS.canonical(name)
+        except (KeyError, ImportError) as exc:  # pydantic reports ValueErrors only
+            raise ValueError(str(exc).strip("'\"")) from None
+        return self
+
+    def model_names(self) -> list[str]:
+        return [m if isinstance(m, str) else m.name for m in self.models if isinstance(m, str) or m.enable]
+
+    def model_params(self) -> dict[str, dict[str, Any]]:
+        return {m.name: m.params for m in self.models if not isinstance(m, str) and m.params}
 
 
 class EvaluateParams(Section):
-    pass
+    """No settings yet: evaluate scores the recommended model on the test split, with y_std for
+    regression where the model gives a spread (forest trees, voting members)."""

@@ -1,58 +1,64 @@
-"""train (v0): cross-validate a few model families, pick on CV, refit the best."""
+"""train: a thin wrapper over :func:`automl_kedro.ml.train` (the test split is never read here)."""
 from __future__ import annotations
 
-import pickle
-import time
+import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import plotly.express as px
-from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
-from sklearn.pipeline import Pipeline
+
+from automl_kedro.config.train import TrainParams
+from automl_kedro.errors import AutoMLInputError
+from automl_kedro.ml import EngineConfig, train
+
+logger = logging.getLogger(__name__)
 
 
-def _models(problem: str, seed: int) -> dict[str, Any]:
-    if problem == "regression":
-        return {"hist_gradient_boosting": HistGradientBoostingRegressor(random_state=seed), "random_forest": RandomForestRegressor(random_state=seed), "linear": Ridge()}
-    return {"hist_gradient_boosting": HistGradientBoostingClassifier(random_state=seed), "random_forest": RandomForestClassifier(random_state=seed), "linear": LogisticRegression(max_iter=1000)}
+def _storage_url(study_storage: Any, params: TrainParams) -> str | None:
+    """``train.storage`` when set, else the catalog's run-directory SQLite URL, else in-memory."""
+    if params.storage:
+        return params.storage
+    if study_storage is None:
+        return None
+    url = str(study_storage)
+    return url if "://" in url else f"sqlite:///{url}"
 
 
-def train_candidates(dataset, schema, preprocessors, params_train, params_split, study_storage):
-    train = dataset[dataset["split"].isin(["train", "val"])]
-    X, y = train[schema["feature_columns"]], train[schema["target"]]
-    problem, seed = schema["problem_type"], params_train["seed"]
-    if problem == "regression":
-        cv, metric = KFold(params_train["cv_folds"], shuffle=True, random_state=seed), "r2"
-    else:
-        y = y.astype(str)
-        cv, metric = StratifiedKFold(params_train["cv_folds"], shuffle=True, random_state=seed), "accuracy"
-    rows, candidates = [], []
-    for pre_id, pre in preprocessors.items():
-        for name, est in _models(problem, seed).items():
-            if name not in params_train["models"]:
-                continue
-            pipe = Pipeline([("preprocess", clone(pre)), ("model", est)])
-            scores = cross_validate(pipe, X, y, cv=cv, scoring=metric, n_jobs=params_train["n_jobs"])
-            fitted = clone(pipe).fit(X, y)
-            start = time.perf_counter(); fitted.predict(X); predict_s = time.perf_counter() - start
-            row = {"candidate_id": f"{pre_id}/{name}", "preprocess_id": pre_id, "model": name, "status": "ok", "error": None,
-                   f"cv_{metric}_mean": float(np.mean(scores["test_score"])), f"cv_{metric}_std": float(np.std(scores["test_score"])),
-                   "fit_seconds": float(np.mean(scores["fit_time"])), "predict_seconds": predict_s, "size_bytes": len(pickle.dumps(fitted))}
-            rows.append(row)
-            candidates.append({"candidate_id": row["candidate_id"], "preprocess_id": pre_id, "model": name, "params": est.get_params(), "status": "ok", "error": None,
-                               "scalars": {f"metric/{metric}": row[f"cv_{metric}_mean"], f"metric/{metric}_std": row[f"cv_{metric}_std"], "time/train_seconds": row["fit_seconds"], "time/predict_seconds": predict_s, "model/size_bytes": row["size_bytes"], "model/num_rows_train": len(X)},
-                               "figures": {}, "fitted": fitted})
-    leaderboard = pd.DataFrame(rows).sort_values(f"cv_{metric}_mean", ascending=False).reset_index(drop=True)
-    best = leaderboard.iloc[0]
-    model = next(c["fitted"] for c in candidates if c["candidate_id"] == best["candidate_id"])
-    for c in candidates:
-        c.pop("fitted")
-    recommendation = {"primary_metric": metric, "recommended": {"candidate_id": best["candidate_id"], "model": best["model"], "preprocess_id": best["preprocess_id"], "score": float(best[f"cv_{metric}_mean"])},
-                      "model_name": best["model"], "preprocess_id": best["preprocess_id"], "alternatives": {}, "rationale": f"Highest mean cross-validated {metric}."}
-    metrics = {"split": "cv", metric: float(best[f"cv_{metric}_mean"]), f"{metric}_std": float(best[f"cv_{metric}_std"]), "n_train": int(len(X)), "seed": seed}
-    plots = {"02_leaderboard/tradeoff": px.scatter(leaderboard, x="predict_seconds", y=f"cv_{metric}_mean", size="size_bytes", hover_name="candidate_id")}
-    return model, model.named_steps["preprocess"], metrics, leaderboard, recommendation, candidates, plots
+def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
+                     params_train: dict[str, Any], params_split: dict[str, Any], study_storage: Any = None):
+    """Search candidates on the train (+val) rows -> (model, preprocess, metrics, leaderboard,
+    recommendation, candidates, plots)."""
+    params = TrainParams.model_validate(params_train or {})
+    split = params_split or {}
+    rows = dataset[dataset["split"].isin(["train", "val"])].reset_index(drop=True)
+    if rows.empty:
+        raise AutoMLInputError("The dataset has no train rows; check the split parameters (split.test_size).")
+    target, task = schema["target"], schema["problem_type"]
+    X = rows[list(schema["feature_columns"])]
+    y = rows[target]
+    groups = rows[split["group_column"]].to_numpy() if split.get("group_column") in rows.columns else None
+    times = rows[split["time_column"]] if split.get("time_column") in rows.columns else None
+    if split.get("group_column") and groups is None:
+        raise AutoMLInputError(f"split.group_column {split['group_column']!r} is not a column of the dataset.")
+    if split.get("time_column") and times is None:
+        raise AutoMLInputError(f"split.time_column {split['time_column']!r} is not a column of the dataset.")
+    strategy = params.cv_strategy
+    if strategy == "auto" and split.get("method") in ("group", "time"):
+        strategy = split["method"]
+    config = EngineConfig(
+        models=params.model_names(), model_params=params.model_params(), metrics=params.metrics,
+        primary_metric=params.primary_metric, cv_strategy=strategy, cv_folds=params.cv_folds,
+        time_budget_s=params.time_budget_s, n_trials=params.n_trials, n_jobs=params.n_jobs, seed=params.seed,
+        storage=_storage_url(study_storage, params), study_prefix=params.study_name,
+        ensembles=tuple(params.ensembles), ensemble_top_k=params.ensemble_top_k,
+        include_baseline=params.include_baseline, backend=params.parallel_backend, plugins=tuple(params.plugins),
+        figures=params.figures,
+    )
+    result = train(X, y, task, preprocessors, config, groups=groups, times=times)
+    for name, reason in result.skipped_models.items():
+        logger.warning("model %s left out: %s", name, reason)
+    failed = result.leaderboard[result.leaderboard["status"] != "ok"]
+    for _, row in failed.iterrows():
+        logger.warning("candidate %s failed: %s", row["candidate_id"], row["error"])
+    logger.info("recommended %s: %s", result.recommendation["candidate_id"], result.recommendation["rationale"])
+    return (result.model, result.preprocess, result.metrics, result.leaderboard, result.recommendation,
+            result.candidates, result.figures)

@@ -1,0 +1,102 @@
+"""The project CLI: what is not a pipeline run (``automl-kedro ...`` or ``kedro ...``).
+
+``automl-kedro clearml upload <run_id>``: import a run's offline ClearML sessions into a server.
+``automl-kedro clearml clone --task-id ID --queue Q --set a.b=1``: clone a task to a queue.
+``automl-kedro clearml sessions <run_id>``: list a run's offline sessions.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from automl_kedro.errors import AutoMLInputError
+
+
+def _runs_root(project_path: str, runs_dir: str) -> Path:
+    root = Path(runs_dir)
+    return root if root.is_absolute() else Path(project_path) / root
+
+
+@click.group(name="automl-kedro")
+def commands() -> None:
+    """automl-kedro project commands."""
+
+
+@commands.group(name="clearml")
+def clearml_group() -> None:
+    """ClearML: list, upload and clone tasks of runs."""
+
+
+_project = click.option("--project-path", default=".", show_default=True, type=click.Path(file_okay=False),
+                        help="the Kedro project (conf/local/clearml.yml is read from here)")
+_runs = click.option("--runs-dir", default="runs", show_default=True, help="where run directories are")
+
+
+@clearml_group.command("sessions")
+@click.argument("run_id")
+@_project
+@_runs
+def sessions_cmd(run_id: str, project_path: str, runs_dir: str) -> None:
+    """List the offline ClearML sessions of RUN_ID."""
+    from automl_kedro.tracking.sessions import run_sessions
+
+    rows = run_sessions(_runs_root(project_path, runs_dir), run_id)
+    if not rows:
+        raise click.ClickException(f"No offline ClearML sessions for run {run_id!r} under {runs_dir}.")
+    for row, path in rows:
+        parent = f" parent={row['parent']}" if row.get("parent") else ""
+        click.echo(f"{row['kind']:9} {row['status']:8} {row['name']}  {path}{parent}")
+
+
+@clearml_group.command("upload")
+@click.argument("run_id")
+@_project
+@_runs
+def upload_cmd(run_id: str, project_path: str, runs_dir: str) -> None:
+    """Upload every offline session of RUN_ID (phases and candidates, parent links kept)."""
+    from automl_kedro.tracking.sessions import upload_run
+
+    try:
+        mapping = upload_run(_runs_root(project_path, runs_dir), run_id, project_path)
+    except AutoMLInputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Uploaded {len(mapping)} task(s) of run {run_id}; find them by tag run:{run_id}.")
+    for old, new in mapping.items():
+        click.echo(f"  {old} -> {new}")
+
+
+@clearml_group.command("clone")
+@click.option("--task-id", required=True, help="the template task (a phase task of an earlier run)")
+@click.option("--queue", required=True, help="the clearml-agent queue to enqueue the clone on")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+              help="override, e.g. train.models[0].params.alpha=0.1 (repeatable)")
+@click.option("--run-id", default=None, help="run id of the clone (default: a new one)")
+@_project
+def clone_cmd(task_id: str, queue: str, overrides: tuple[str, ...], run_id: str | None, project_path: str) -> None:
+    """Clone a task, apply overrides, tag it run:<new id> and cloned_from:<id>, enqueue it."""
+    from automl_kedro.tracking.clone import clone_task
+    from automl_kedro.tracking.overrides import parse_override
+
+    try:
+        for item in overrides:
+            parse_override(item)  # bad syntax fails before any server call
+        result = clone_task(task_id, queue, list(overrides), project_path, run_id)
+    except AutoMLInputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Cloned {task_id} -> {result['task_id']} (phase {result['phase']}, run {result['run_id']}), "
+               f"enqueued on {result['queue']}.")
+
+
+# Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself
+# (``kedro clearml upload ...``); the same group serves the ``kedro.project_commands`` entry point.
+cli = commands
+
+
+def main() -> None:
+    """Console script ``automl-kedro``."""
+    commands(prog_name="automl-kedro")
+
+
+if __name__ == "__main__":
+    main()

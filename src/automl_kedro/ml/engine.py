@@ -1,0 +1,351 @@
+"""The training engine: candidates searched under a budget, ensembles, recommendation, refit.
+
+Entry point: :func:`train`. It receives the raw training rows (feature columns only), the
+target and a dict of unfitted preprocessors, and returns a :class:`TrainResult` whose ``model``
+is a fitted scikit-learn Pipeline applied to the raw feature columns.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import pickle
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from automl_kedro.errors import AutoMLInputError
+from automl_kedro.ml import ensemble as ens
+from automl_kedro.ml import figures as figs
+from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy
+from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
+from automl_kedro.ml.models import BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models
+from automl_kedro.ml.recommend import rank_leaderboard, recommend
+from automl_kedro.ml.search import Candidate, Search, SearchSettings
+
+log = logging.getLogger(__name__)
+
+
+class NoSuccessfulCandidateError(AutoMLInputError):
+    """Every candidate failed."""
+
+
+@dataclass
+class EngineConfig:
+    """What to search and under which budget (mirrors the ``train:`` parameters)."""
+
+    models: list[str] | None = None  # None or []: DEFAULT_MODELS
+    model_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # fixed params per model
+    metrics: list[str] | None = None  # None: every metric of the task
+    primary_metric: str = "auto"
+    cv_strategy: str = "auto"
+    cv_folds: int = 5
+    time_budget_s: float | None = 20.0
+    n_trials: int | None = None
+    n_jobs: int = 2
+    seed: int = 42
+    storage: str | None = None
+    study_prefix: str = "automl"
+    ensembles: tuple[str, ...] = ("voting", "stacking")
+    ensemble_top_k: int = 5
+    include_baseline: bool = True
+    backend: str = "threading"  # measured faster than loky here (no process start, no data copies)
+    parallel: str = "folds"  # measured faster than "model" (n_jobs threads inside each estimator)
+    plugins: tuple[str, ...] = ()
+    figures: bool = True
+
+
+@dataclass
+class TrainResult:
+    model: Pipeline
+    preprocess: Any
+    leaderboard: pd.DataFrame
+    recommendation: dict[str, Any]
+    candidates: list[dict[str, Any]]
+    figures: dict[str, Any]
+    metrics: dict[str, Any]
+    timings: dict[str, float]
+    skipped_models: dict[str, str]
+
+
+def _with_fixed_params(spec, fixed: dict[str, Any]):
+    """A copy of ``spec`` whose defaults include the user's fixed parameters."""
+    from dataclasses import replace
+
+    return replace(spec, defaults={**spec.defaults, **fixed})
+
+
+def _check_target(y: pd.Series, task: str) -> None:
+    if y.isna().any():
+        raise AutoMLInputError(
+            f"The target has {int(y.isna().sum())} missing values in the training rows; drop those rows first."
+        )
+    if task != "regression" and y.nunique() < 2:
+        raise AutoMLInputError(f"The target has a single class ({y.iloc[0]!r}) in the training rows; "
+                               "classification needs at least two.")
+
+
+def _size_bytes(model) -> int:
+    try:
+        return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - an unpicklable model still gets a row
+        return -1
+
+
+def _n_features(pipeline, X) -> int:
+    try:
+        return int(len(pipeline[:-1].get_feature_names_out()))
+    except Exception:  # noqa: BLE001
+        try:
+            return int(pipeline[:-1].transform(X.head(2)).shape[1])
+        except Exception:  # noqa: BLE001
+            return -1
+
+
+def _summary(fold_metrics: dict[str, list[float]]) -> dict[str, float]:
+    out = {}
+    for k, vals in fold_metrics.items():
+        arr = np.asarray(vals, dtype=float)
+        out[f"cv_{k}_mean"] = float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
+        out[f"cv_{k}_std"] = float(np.nanstd(arr)) if np.isfinite(arr).any() else float("nan")
+    return out
+
+
+def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any], config: EngineConfig | None = None,
+          *, groups=None, times=None) -> TrainResult:
+    """Search every preprocessor x model candidate, pick on CV, refit the recommendation on all rows."""
+    cfg = config or EngineConfig()
+    t_start = time.perf_counter()
+    load_plugins(list(cfg.plugins))
+    if not preprocessors:
+        raise AutoMLInputError("No preprocessing variant was given; featurize must provide at least one.")
+    X = X.reset_index(drop=True)
+    y = pd.Series(y).reset_index(drop=True)
+    _check_target(y, task)
+    if task == "regression":
+        y_arr = y.astype(float).to_numpy()
+        classes = None
+    else:
+        y_arr = y.astype(str).to_numpy(dtype=object)
+        classes = sorted(pd.unique(y_arr).tolist())
+
+    names = list(cfg.models) if cfg.models else list(DEFAULT_MODELS)
+    for n in cfg.model_params:
+        MODELS.canonical(n)  # typos in model_params fail with suggestions
+    if cfg.include_baseline and BASELINE_MODEL not in [MODELS.canonical(n) for n in names]:
+        names = [BASELINE_MODEL, *names]
+    resolved = resolve_models(names, task, n_rows=len(y_arr))
+    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params.items()}
+    specs = [_with_fixed_params(s, fixed.get(s.name, {})) for s in resolved.specs]
+    if not specs:
+        raise AutoMLInputError(
+            f"No model can run on this {task} problem: "
+            + "; ".join(f"{k}: {v}" for k, v in resolved.skipped.items())
+        )
+    metric_specs = resolve_metrics(cfg.metrics, task)
+    primary_name = default_primary_metric(task) if cfg.primary_metric in (None, "", "auto") else cfg.primary_metric
+    primary = METRICS.get(primary_name)
+    if task not in primary.tasks:
+        raise AutoMLInputError(f"Primary metric {primary.name!r} does not apply to {task} problems.")
+    if primary not in metric_specs:
+        metric_specs = [primary, *metric_specs]
+
+    strategy = resolve_strategy(cfg.cv_strategy, task, groups, times)
+    splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
+                         times=times)
+    mask = oof_mask(splits, len(y_arr))
+
+    candidates = [Candidate(pid, spec, pre) for pid, pre in preprocessors.items() for spec in specs]
+    budget = cfg.time_budget_s
+    # keep back time for the final refit, ensembles and figures (the search adds the refit estimate)
+    reserve = 0.0 if budget is None else 0.05 * budget + (figs.warmup_seconds() if cfg.figures else 0.0)
+    settings = SearchSettings(
+        task=task, metrics=metric_specs, primary=primary, classes=classes, time_budget_s=budget,
+        n_trials=cfg.n_trials, n_jobs=cfg.n_jobs, seed=cfg.seed, storage=cfg.storage,
+        study_prefix=cfg.study_prefix, backend=cfg.backend, parallel=cfg.parallel, reserve_s=reserve,
+    )
+    search = Search(X, y_arr, splits, candidates, settings)
+    search.run()
+    t_search = time.perf_counter() - t_start
+
+    ok = [c for c in candidates if c.status == "ok"]
+    if not ok:
+        detail = "; ".join(f"{c.candidate_id}: {c.error}" for c in candidates)
+        raise NoSuccessfulCandidateError(
+            f"All {len(candidates)} candidates failed, so there is no model to recommend. Errors: {detail}"
+        )
+    ok.sort(key=lambda c: -c.best_value)
+
+    # ---------------------------------------------------------------- ensembles
+    t_ens = time.perf_counter()
+    ensembles: list[ens.EnsembleResult] = []
+    kinds = [k.lower() for k in (cfg.ensembles or ())]
+    top = ok[: max(2, cfg.ensemble_top_k)]
+    left = math.inf if budget is None else budget - (time.perf_counter() - t_start)
+    refit_cost = sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
+    if len(top) >= 2 and left > 2 * refit_cost:
+        if "voting" in kinds:
+            v = ens.voting(ok[:10], y_arr, splits, mask, task, metric_specs, primary, classes)
+            if v is not None:
+                ensembles.append(v)
+        if "stacking" in kinds and strategy != "time":
+            st = ens.stacking(top, y_arr, splits, mask, task, metric_specs, primary, classes, cfg.seed)
+            if st is not None:
+                ensembles.append(st)
+    best_single = ok[0].best_value
+    kept = [e for e in ensembles if e.best_value > best_single]
+
+    ens_s = time.perf_counter() - t_ens
+    # ---------------------------------------------------------------- leaderboard
+    t_lb = time.perf_counter()
+    n_rows = int(len(y_arr))
+    rows, sizes = [], {}
+    for c in candidates:
+        row = {"candidate_id": c.candidate_id, "preprocess_id": c.preprocess_id, "model": c.model,
+               "status": c.status if c.status != "pending" else "failed",
+               "error": c.error if c.status != "pending" else "not evaluated: the time budget ran out",
+               "n_trials": c.n_trials, "n_pruned": c.n_pruned}
+        if c.status == "ok":
+            size = _size_bytes(c.fold_model)
+            sizes[c.candidate_id] = size
+            row.update(_summary(c.fold_metrics))
+            row.update({"fit_seconds": c.fit_seconds, "predict_seconds": c.predict_seconds, "size_bytes": size,
+                        "n_features": _n_features(c.fold_model, X), "n_rows_train": n_rows,
+                        "params": json.dumps(c.final_params(), default=str, sort_keys=True)})
+        rows.append(row)
+    for e in kept:
+        members = [m.candidate_id for m in e.members]
+        row = {"candidate_id": f"ensemble/{e.kind}", "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
+               "status": "ok", "error": None, "n_trials": 0, "n_pruned": 0}
+        row.update(_summary(e.fold_metrics))
+        row.update({"fit_seconds": sum(m.fit_seconds for m in e.members),
+                    "predict_seconds": sum(m.predict_seconds for m in e.members),
+                    "size_bytes": sum(sizes[m] for m in members), "n_features": -1, "n_rows_train": n_rows,
+                    "params": json.dumps({"members": members, "weights": e.weights}, sort_keys=True)})
+        rows.append(row)
+    leaderboard = rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
+    recommendation = recommend(leaderboard, primary.name, primary.greater_is_better)
+    baseline = next((c for c in candidates if c.model == BASELINE_MODEL and c.default_value is not None), None)
+    if baseline is not None:
+        recommendation["baseline"] = {"candidate_id": baseline.candidate_id, "params": "defaults",
+                                      "score": float(baseline.default_value * primary.sign())}
+    recommendation["ensembles"] = {e.kind: {"score": float(e.best_value * primary.sign()),
+                                            "kept": e in kept, "members": [m.candidate_id for m in e.members]}
+                                   for e in ensembles}
+    recommendation["cv"] = {"strategy": strategy, "folds": len(splits)}
+    recommendation["seed"] = cfg.seed
+    recommendation["skipped_models"] = resolved.skipped
+
+    lb_s = time.perf_counter() - t_lb
+    # ---------------------------------------------------------------- refit
+    t_refit = time.perf_counter()
+    chosen_id = recommendation["candidate_id"]
+    by_id = {c.candidate_id: c for c in candidates}
+    # one thread per fit, as in the search: OpenMP models slow down badly on a busy machine otherwise
+    with threadpool_limits(1):
+        if chosen_id.startswith("ensemble/"):
+            e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
+            estimator = ens.final_estimator(e, task, classes, cfg.seed, cfg.n_jobs)
+            estimator.fit(X, y_arr)
+            model = Pipeline([("preprocess", "passthrough"), ("model", estimator)])
+            preprocess = estimator.members_[0].named_steps["preprocess"]
+        else:
+            model = by_id[chosen_id].pipeline(cfg.seed, 1).fit(X, y_arr)
+            preprocess = model.named_steps["preprocess"]
+    refit_s = time.perf_counter() - t_refit
+
+    # ---------------------------------------------------------------- records and figures
+    t_fig = time.perf_counter()
+    if cfg.figures:
+        figs.warm_up()
+    y_true_plot = y_arr[mask]
+    records = []
+    for c in candidates:
+        rec = {"candidate_id": c.candidate_id, "preprocess_id": c.preprocess_id, "model": c.model,
+               "params": c.final_params() if c.status == "ok" else {**c.spec.defaults},
+               "status": "ok" if c.status == "ok" else "failed",
+               "error": None if c.status == "ok" else (c.error or "not evaluated: the time budget ran out"),
+               "scalars": {}, "figures": {}, "tables": {}}
+        if c.status == "ok":
+            rec["scalars"] = _scalars(leaderboard, c.candidate_id, metric_specs)
+            if cfg.figures:
+                rec["figures"] = _candidate_figures(task, y_true_plot, c.oof_pred[mask],
+                                                    None if c.oof_proba is None else c.oof_proba[mask], classes,
+                                                    c.fold_model)
+        records.append(rec)
+    for e in kept:
+        cid = f"ensemble/{e.kind}"
+        rec = {"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
+               "params": {"members": [m.candidate_id for m in e.members], "weights": e.weights},
+               "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
+               "figures": {}, "tables": {}}
+        if cfg.figures:
+            rec["figures"] = _candidate_figures(task, y_true_plot, e.oof_pred[mask],
+                                                None if e.oof_proba is None else e.oof_proba[mask], classes, None)
+        records.append(rec)
+    plots = {}
+    if cfg.figures:
+        plots["02_leaderboard/tradeoff"] = figs.tradeoff_figure(leaderboard, primary.name)
+        plots["02_leaderboard/model_x_preprocessing"] = figs.heatmap_figure(leaderboard, primary.name)
+        best_rec = next(r for r in records if r["candidate_id"] == chosen_id)
+        for title, fig in best_rec["figures"].items():
+            plots[f"01_recommended/{title.split('/', 1)[-1]}"] = fig
+
+    best_row = leaderboard[leaderboard["candidate_id"] == chosen_id].iloc[0]
+    metrics = {"split": "cv", "cv_strategy": strategy, "cv_folds": len(splits), "primary_metric": primary.name,
+               "candidate_id": chosen_id, "model_name": recommendation["model_name"],
+               "n_train": n_rows, "seed": cfg.seed}
+    for m in metric_specs:
+        metrics[m.name] = _num(best_row.get(f"cv_{m.name}_mean"))
+        metrics[f"{m.name}_std"] = _num(best_row.get(f"cv_{m.name}_std"))
+    total = time.perf_counter() - t_start
+    timings = {"search_seconds": t_search, "ensemble_seconds": ens_s, "leaderboard_seconds": lb_s,
+               "refit_seconds": refit_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
+    metrics["train_seconds_total"] = total
+    return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
+                       resolved.skipped)
+
+
+def _num(v) -> float | None:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _scalars(leaderboard: pd.DataFrame, cid: str, metric_specs) -> dict[str, float]:
+    r = leaderboard[leaderboard["candidate_id"] == cid].iloc[0]
+    out = {}
+    for m in metric_specs:
+        for suffix, col in (("", f"cv_{m.name}_mean"), ("_std", f"cv_{m.name}_std")):
+            v = _num(r.get(col))
+            if v is not None:
+                out[f"metric/{m.name}{suffix}"] = v
+    out["time/train_seconds"] = float(r["fit_seconds"])
+    out["time/predict_seconds"] = float(r["predict_seconds"])
+    out["model/num_features"] = float(r["n_features"])
+    out["model/num_rows_train"] = float(r["n_rows_train"])
+    out["model/size_bytes"] = float(r["size_bytes"])
+    return out
+
+
+def _candidate_figures(task, y, pred, proba, classes, fold_model) -> dict[str, Any]:
+    try:
+        if task == "regression":
+            out = figs.regression_figures(y, pred)
+        else:
+            out = figs.classification_figures(y, pred, proba, classes)
+        if fold_model is not None:
+            imp = figs.feature_importance(fold_model)
+            if imp is not None:
+                out["02_explain/feature_importance"] = figs.importance_figure(imp)
+        return out
+    except Exception as exc:  # noqa: BLE001 - a figure never fails the run
+        log.warning("figures failed: %s", exc)
+        return {}

@@ -1,0 +1,229 @@
+"""Voting and stacking ensembles built from the candidates' out-of-fold predictions.
+
+Both are scored on the same CV folds as the single candidates, from out-of-fold predictions
+only, so the comparison is honest enough to decide whether an ensemble is kept:
+
+- voting: greedy forward selection with replacement (weights = how often a member was picked)
+  over the top candidates' out-of-fold predictions / probabilities;
+- stacking: a linear meta-learner on the out-of-fold predictions, itself cross-validated on
+  the same folds.
+
+The final estimators refit their member pipelines on all training rows; the stacking
+meta-learner keeps the fit it got on out-of-fold predictions (as scikit-learn's stacking does).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, clone
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.utils.metaestimators import available_if
+
+from automl_kedro.ml.metrics import MetricSpec, compute_metrics
+
+
+@dataclass
+class EnsembleResult:
+    kind: str  # voting | stacking
+    members: list[Any]  # Candidate objects
+    weights: list[float]
+    meta: Any = None
+    fold_metrics: dict[str, list[float]] = field(default_factory=dict)
+    oof_pred: np.ndarray | None = None
+    oof_proba: np.ndarray | None = None
+    best_value: float = -np.inf  # primary, signed (larger is better)
+
+
+def _fit_member(m, X, y):
+    return clone(m).fit(X, y)
+
+
+def _member_output(member, X, task, classes):
+    if task == "regression":
+        return np.asarray(member.predict(X), dtype=float)
+    p = np.asarray(member.predict_proba(X), dtype=float)
+    mc = [str(c) for c in member.classes_]
+    if mc != [str(c) for c in classes]:
+        full = np.zeros((len(p), len(classes)))
+        idx = {str(c): i for i, c in enumerate(classes)}
+        for j, c in enumerate(mc):
+            full[:, idx[c]] = p[:, j]
+        p = full
+    return p
+
+
+def _not_regression(self):
+    return self.task != "regression"
+
+
+class VotingEnsemble(BaseEstimator):
+    """Weighted mean of member predictions (regression) or probabilities (classification)."""
+
+    def __init__(self, members=None, weights=None, task="regression", n_jobs=1):
+        self.members = members
+        self.weights = weights
+        self.task = task
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y):
+        self.members_ = Parallel(n_jobs=self.n_jobs, backend="threading")(
+            delayed(_fit_member)(m, X, y) for m in self.members)
+        if self.task != "regression":
+            self.classes_ = np.unique(np.asarray(y))
+        return self
+
+    def _combined(self, X):
+        w = np.asarray(self.weights, dtype=float)
+        w = w / w.sum()
+        outs = [_member_output(m, X, self.task, getattr(self, "classes_", None)) for m in self.members_]
+        return sum(wi * o for wi, o in zip(w, outs))
+
+    def predict(self, X):
+        out = self._combined(X)
+        if self.task == "regression":
+            return out
+        return self.classes_[np.argmax(out, axis=1)]
+
+    @available_if(_not_regression)
+    def predict_proba(self, X):
+        return self._combined(X)
+
+
+class StackingEnsemble(BaseEstimator):
+    """Members refit on all rows; a meta-learner fitted on their out-of-fold outputs."""
+
+    def __init__(self, members=None, meta=None, task="regression", classes=None, n_jobs=1):
+        self.members = members
+        self.meta = meta
+        self.task = task
+        self.classes = classes
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y):
+        self.members_ = Parallel(n_jobs=self.n_jobs, backend="threading")(
+            delayed(_fit_member)(m, X, y) for m in self.members)
+        if self.task != "regression":
+            self.classes_ = np.asarray(self.classes, dtype=object)
+        return self
+
+    def _features(self, X):
+        outs = [_member_output(m, X, self.task, self.classes) for m in self.members_]
+        return _stack_features(outs, self.task)
+
+    def predict(self, X):
+        Z = self._features(X)
+        if self.task == "regression":
+            return self.meta.predict(Z)
+        return self.classes_[np.argmax(self.meta.predict_proba(Z), axis=1)]
+
+    @available_if(_not_regression)
+    def predict_proba(self, X):
+        return self.meta.predict_proba(self._features(X))
+
+
+def _stack_features(outs, task):
+    if task == "regression":
+        return np.column_stack(outs)
+    if outs[0].shape[1] == 2:
+        return np.column_stack([o[:, 1] for o in outs])
+    return np.column_stack([o[:, :-1] for o in outs])
+
+
+def _member_oof(c, task):
+    return c.oof_pred.astype(float) if task == "regression" else c.oof_proba
+
+
+def _score_oof(pred, proba, y, splits, metrics, classes):
+    fold_metrics = {m.name: [] for m in metrics}
+    for _, va in splits:
+        vals = compute_metrics(metrics, y[va], pred[va], None if proba is None else proba[va], classes)
+        for k, v in vals.items():
+            fold_metrics[k].append(v)
+    return fold_metrics
+
+
+def _labels(proba, classes):
+    return np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
+
+
+def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 20):
+    """Greedy forward selection (with replacement) of members over out-of-fold outputs."""
+    pool = [c for c in cands if _member_oof(c, task) is not None]
+    if len(pool) < 2:
+        return None
+    outs = [_member_oof(c, task) for c in pool]
+
+    def score(out):
+        if task == "regression":
+            vals = _score_oof(out, None, y, splits, [primary], classes)
+        else:
+            vals = _score_oof(_labels(out, classes), out, y, splits, [primary], classes)
+        return float(np.mean(vals[primary.name])) * primary.sign()
+
+    counts = np.zeros(len(pool))
+    total = None
+    best = -np.inf
+    for _ in range(max_rounds):
+        trial_scores = []
+        for j, o in enumerate(outs):
+            cand_total = o if total is None else total + o
+            n = counts.sum() + 1
+            trial_scores.append(score(cand_total / n))
+        j = int(np.argmax(trial_scores))
+        if trial_scores[j] <= best and counts.sum() > 0:
+            break
+        best = trial_scores[j]
+        counts[j] += 1
+        total = outs[j] if total is None else total + outs[j]
+    chosen = [i for i in range(len(pool)) if counts[i] > 0]
+    if len(chosen) < 2:
+        return None
+    out = total / counts.sum()
+    if task == "regression":
+        pred, proba = out, None
+    else:
+        pred, proba = _labels(out, classes), out
+    fm = _score_oof(pred, proba, y, splits, metrics, classes)
+    return EnsembleResult("voting", [pool[i] for i in chosen], [float(counts[i]) for i in chosen], None, fm, pred,
+                          proba, float(np.mean(fm[primary.name])) * primary.sign())
+
+
+def stacking(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, seed: int = 0):
+    """A linear meta-learner on out-of-fold outputs, cross-validated on the same folds."""
+    pool = [c for c in cands if _member_oof(c, task) is not None]
+    if len(pool) < 2:
+        return None
+    Z = _stack_features([_member_oof(c, task) for c in pool], task)
+
+    def make_meta():
+        if task == "regression":
+            return LinearRegression(positive=True)
+        return LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+
+    n = len(y)
+    pred = np.empty(n, dtype=float if task == "regression" else object)
+    proba = None if task == "regression" else np.zeros((n, len(classes)))
+    for _, va in splits:
+        tr = np.setdiff1d(np.flatnonzero(mask), va)
+        meta = make_meta().fit(Z[tr], y[tr])
+        if task == "regression":
+            pred[va] = meta.predict(Z[va])
+        else:
+            p = meta.predict_proba(Z[va])
+            proba[va] = p
+            pred[va] = _labels(p, classes)
+    fm = _score_oof(pred, proba, y, splits, metrics, classes)
+    meta = make_meta().fit(Z[mask], y[mask])
+    return EnsembleResult("stacking", pool, [1.0] * len(pool), meta, fm, pred, proba,
+                          float(np.mean(fm[primary.name])) * primary.sign())
+
+
+def final_estimator(ens: EnsembleResult, task: str, classes, random_state: int, n_jobs: int):
+    """The unfitted ensemble estimator over the members' best pipelines."""
+    members = [c.pipeline(random_state, 1) for c in ens.members]
+    if ens.kind == "voting":
+        return VotingEnsemble(members, ens.weights, task, n_jobs)
+    return StackingEnsemble(members, ens.meta, task, classes, n_jobs)

@@ -1,0 +1,398 @@
+"""Optuna search over candidates (preprocessing variant x model) under a budget.
+
+How the budget is spent:
+
+1. every candidate is cross-validated once with its default parameters, the cheap and strong
+   ones first (the default HistGradientBoosting baseline always first), skipping a candidate
+   whose estimated cost no longer fits the remaining time;
+2. the remaining time goes to Optuna TPE trials by successive halving across candidates: in
+   rung ``r`` the best ``ceil(n / 2**r)`` candidates (at least two) get ``2**r`` trials each.
+   With ``n_trials`` and no time budget every candidate simply gets ``n_trials`` trials, so the
+   result depends on the seed alone.
+
+A trial reports its running mean score after each batch of folds (folds are the pruning steps),
+and a median pruner stops hopeless trials early. Folds of a trial run in parallel on
+``n_jobs`` workers while each estimator gets one thread, so the cores are used without
+oversubscription. A candidate that raises, runs out of time or scores NaN is recorded with its
+error and the search goes on.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+import warnings
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from automl_kedro.ml.metrics import MetricSpec, compute_metrics
+from automl_kedro.ml.models import BASELINE_MODEL, ModelSpec
+
+log = logging.getLogger(__name__)
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+class OutOfTime(Exception):
+    """The time budget ends before this trial can finish."""
+
+
+@dataclass
+class Candidate:
+    """One preprocessing variant x model and what its search found."""
+
+    preprocess_id: str
+    spec: ModelSpec
+    preprocessor: Any
+    status: str = "pending"  # pending | ok | failed
+    error: str | None = None
+    n_trials: int = 0
+    n_pruned: int = 0
+    n_failed_trials: int = 0
+    best_value: float = -math.inf  # primary metric, signed so that larger is better
+    best_params: dict[str, Any] = field(default_factory=dict)
+    fold_metrics: dict[str, list[float]] = field(default_factory=dict)
+    oof_pred: np.ndarray | None = None
+    oof_proba: np.ndarray | None = None
+    fit_seconds: float = float("nan")  # mean over folds
+    predict_seconds: float = float("nan")  # mean over folds, per validation fold
+    fold_model: Any = None  # the best trial's pipeline fitted on the first fold
+    trial_seconds: list[float] = field(default_factory=list)
+    default_value: float | None = None
+    study_name: str = ""
+    task: str = "regression"
+    stopped: bool = False
+
+    @property
+    def model(self) -> str:
+        return self.spec.name
+
+    @property
+    def candidate_id(self) -> str:
+        return f"{self.preprocess_id}/{self.spec.name}"
+
+    @property
+    def tried(self) -> bool:
+        return self.status != "pending"
+
+    def final_params(self) -> dict[str, Any]:
+        return {**self.spec.defaults, **self.best_params}
+
+    def pipeline(self, random_state: int, n_jobs: int = 1) -> Pipeline:
+        """Unfitted preprocess + model pipeline with the best parameters found."""
+        est = self.spec.build(self.task, self.best_params, random_state, n_jobs)
+        return Pipeline([("preprocess", clone(self.preprocessor)), ("model", est)])
+
+
+@dataclass
+class SearchSettings:
+    task: str
+    metrics: list[MetricSpec]
+    primary: MetricSpec
+    classes: list | None = None
+    time_budget_s: float | None = None
+    n_trials: int | None = None
+    n_jobs: int = 2
+    seed: int = 0
+    storage: str | None = None
+    study_prefix: str = "automl"
+    backend: str = "threading"  # joblib backend for parallel folds: threading | loky
+    parallel: str = "folds"  # folds: folds in parallel, 1 thread per estimator; model: folds in turn, n_jobs per estimator
+    reserve_s: float = 0.0  # time kept back after the search (refit, ensembles, figures)
+    startup_trials: int = 4
+
+
+# --------------------------------------------------------------------------- fold work
+
+
+def _proba(model, X, classes):
+    """Class probabilities in the order of ``classes``; decision scores squashed when the model has none."""
+    if hasattr(model, "predict_proba"):
+        p = np.asarray(model.predict_proba(X), dtype=float)
+        calibrated = True
+    elif hasattr(model, "decision_function"):
+        d = np.asarray(model.decision_function(X), dtype=float)
+        if d.ndim == 1:
+            pos = 1.0 / (1.0 + np.exp(-d))
+            p = np.column_stack([1 - pos, pos])
+        else:
+            e = np.exp(d - d.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+        calibrated = False
+    else:
+        return None, False
+    model_classes = [str(c) for c in getattr(model, "classes_", classes)]
+    if model_classes != [str(c) for c in classes]:
+        full = np.zeros((len(p), len(classes)))
+        index = {str(c): i for i, c in enumerate(classes)}
+        for j, c in enumerate(model_classes):
+            full[:, index[c]] = p[:, j]
+        p = full
+    return p, calibrated
+
+
+def _fit_predict_fold(pipe, X, y, tr, va, classes, keep_model):
+    """Fit on the fold's training rows, predict its validation rows (runs in a worker)."""
+    model = clone(pipe)
+    t0 = time.perf_counter()
+    model.fit(X.iloc[tr], y[tr])
+    t1 = time.perf_counter()
+    Xv = X.iloc[va]
+    pred = np.asarray(model.predict(Xv))
+    proba, calibrated = (None, False)
+    if classes is not None:
+        proba, calibrated = _proba(model, Xv, classes)
+    t2 = time.perf_counter()
+    return pred, proba, calibrated, t1 - t0, t2 - t1, (model if keep_model else None)
+
+
+# --------------------------------------------------------------------------- search
+
+
+class Search:
+    """Runs the candidates' studies; see the module docstring for the budget policy."""
+
+    def __init__(self, X: pd.DataFrame, y, splits, candidates: list[Candidate], settings: SearchSettings):
+        self.X = X.reset_index(drop=True)
+        self.y = np.asarray(y)
+        self.splits = splits
+        self.candidates = candidates
+        self.s = settings
+        for c in candidates:
+            c.task = settings.task
+        self.start = time.perf_counter()
+        self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
+        self._parallel = None
+        self._studies: dict[str, optuna.Study] = {}
+
+    # ---------------------------------------------------------------- time
+    def remaining(self) -> float:
+        """Seconds the search may still spend (the budget minus what refit and figures need)."""
+        if self.deadline is None:
+            return math.inf
+        return self.deadline - self._reserve() - time.perf_counter()
+
+    def _reserve(self) -> float:
+        ok = sorted((c for c in self.candidates if c.status == "ok"), key=lambda c: -c.best_value)[:3]
+        refit = 1.3 * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
+        return self.s.reserve_s + refit + 0.06 * len(self.candidates)
+
+    # ---------------------------------------------------------------- studies
+    def _study(self, cand: Candidate) -> optuna.Study:
+        if cand.candidate_id not in self._studies:
+            seed = (self.s.seed * 1_000_003 + zlib.crc32(cand.candidate_id.encode())) % (2**31)
+            sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=self.s.startup_trials)
+            pruner = optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0)
+            direction = "maximize" if self.s.primary.greater_is_better else "minimize"
+            cand.study_name = f"{self.s.study_prefix}:{cand.candidate_id}"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                study = optuna.create_study(
+                    study_name=cand.study_name, storage=self.s.storage, sampler=sampler, pruner=pruner,
+                    direction=direction, load_if_exists=True,
+                )
+            study.enqueue_trial({}, user_attrs={"default_params": True}, skip_if_exists=False)
+            self._studies[cand.candidate_id] = study
+        return self._studies[cand.candidate_id]
+
+    # ---------------------------------------------------------------- one trial
+    def _evaluate(self, cand: Candidate, trial: optuna.Trial, is_default: bool) -> float:
+        s = self.s
+        n_rows = len(self.y)
+        params = {} if is_default else cand.spec.suggest(trial, s.task, n_rows)
+        est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
+        pipe = Pipeline([("preprocess", clone(cand.preprocessor)), ("model", est)])
+        n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
+        folds = list(enumerate(self.splits))
+        results = []
+        fold_scores: list[float] = []
+        t_start = time.perf_counter()
+        for b in range(0, len(folds), n_batch):
+            batch = folds[b:b + n_batch]
+            elapsed = time.perf_counter() - t_start
+            # the first successful candidate is always finished: a run never ends with nothing
+            if b > 0 and self.deadline is not None and any(c.status == "ok" for c in self.candidates):
+                per_batch = elapsed / (b // n_batch)
+                if per_batch > self.remaining():
+                    raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
+            out = self._parallel(
+                delayed(_fit_predict_fold)(pipe, self.X, self.y, tr, va, s.classes, i == 0) for i, (tr, va) in batch
+            )
+            for (i, (tr, va)), r in zip(batch, out):
+                results.append((i, va, r))
+                pred, proba, calibrated, _, _, _ = r
+                m = compute_metrics([s.primary], self.y[va], pred, proba, s.classes)[s.primary.name]
+                fold_scores.append(m)
+            running = float(np.mean(fold_scores))
+            if not is_default and b + n_batch < len(folds):
+                trial.report(running, step=len(fold_scores))
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+        value = float(np.mean(fold_scores))
+        if not np.isfinite(value):
+            raise ValueError(f"the {s.primary.name} score is NaN (the model predicts non-finite values or one class)")
+        signed = value * s.primary.sign()
+        if signed > cand.best_value:
+            self._keep_best(cand, params, results, signed)
+        return value
+
+    def _keep_best(self, cand: Candidate, params, results, signed):
+        s = self.s
+        n = len(self.y)
+        y = self.y
+        oof_pred = np.empty(n, dtype=y.dtype if s.task != "regression" else float)
+        oof_proba = np.full((n, len(s.classes)), np.nan) if s.classes is not None else None
+        fold_metrics: dict[str, list[float]] = {m.name: [] for m in s.metrics}
+        fit_s, pred_s = [], []
+        has_proba = True
+        for i, va, (pred, proba, calibrated, f, p, model) in sorted(results, key=lambda r: r[0]):
+            oof_pred[va] = pred
+            if proba is not None:
+                oof_proba[va] = proba
+            else:
+                has_proba = False
+            vals = compute_metrics(s.metrics, y[va], pred, proba, s.classes)
+            if not calibrated:
+                vals = {k: (float("nan") if k == "log_loss" else v) for k, v in vals.items()}
+            for k, v in vals.items():
+                fold_metrics[k].append(v)
+            fit_s.append(f)
+            pred_s.append(p)
+            if model is not None:
+                cand.fold_model = model
+        cand.best_value = signed
+        cand.best_params = dict(params)
+        cand.fold_metrics = fold_metrics
+        cand.oof_pred = oof_pred
+        cand.oof_proba = oof_proba if (oof_proba is not None and has_proba) else None
+        cand.fit_seconds = float(np.mean(fit_s))
+        cand.predict_seconds = float(np.mean(pred_s))
+
+    def run_trial(self, cand: Candidate) -> bool:
+        """One Optuna trial of ``cand``; False when the budget stops further trials of it."""
+        study = self._study(cand)
+        trial = study.ask()
+        is_default = bool(trial.user_attrs.get("default_params")) or cand.n_trials == 0
+        t0 = time.perf_counter()
+        try:
+            value = self._evaluate(cand, trial, is_default)
+        except optuna.TrialPruned:
+            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+            cand.n_pruned += 1
+            cand.n_trials += 1
+            cand.trial_seconds.append(time.perf_counter() - t0)
+            return True
+        except OutOfTime as exc:
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            if cand.status == "pending":
+                cand.status, cand.error = "failed", f"timed out: {exc}"
+            return False
+        except Exception as exc:  # noqa: BLE001 - isolate the candidate, record the error
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            cand.n_failed_trials += 1
+            cand.n_trials += 1
+            msg = f"{type(exc).__name__}: {exc}".strip()[:500]
+            log.warning("candidate %s trial failed: %s", cand.candidate_id, msg)
+            if cand.status == "pending":
+                cand.status, cand.error = "failed", msg
+                return False
+            return cand.n_failed_trials < 3
+        study.tell(trial, value)
+        cand.n_trials += 1
+        cand.trial_seconds.append(time.perf_counter() - t0)
+        if is_default:
+            cand.default_value = cand.best_value
+        cand.status = "ok"
+        return True
+
+    # ---------------------------------------------------------------- budget policy
+    def _order(self) -> list[Candidate]:
+        """Cheap strong defaults first: the HGB baseline, then by relative cost."""
+        return sorted(self.candidates, key=lambda c: (c.spec.name != BASELINE_MODEL, c.spec.cost, c.candidate_id))
+
+    def _estimate(self, cand: Candidate) -> float:
+        """Seconds one default trial of ``cand`` should take, from what was measured so far."""
+        rounds = math.ceil(len(self.splits) / max(1, self.s.n_jobs if self.s.parallel == "folds" else 1))
+        done = [c for c in self.candidates if c.status == "ok"]
+        same = [c for c in done if c.spec.name == cand.spec.name]
+        if same:
+            return float(np.median([c.fit_seconds + c.predict_seconds for c in same])) * rounds
+        ref = [(c.fit_seconds + c.predict_seconds) / c.spec.cost for c in done]
+        return float(np.median(ref)) * cand.spec.cost * rounds if ref else 0.0
+
+    def run(self) -> list[Candidate]:
+        s = self.s
+        folds = s.parallel == "folds"
+        limits = threadpool_limits(1) if folds else None
+        try:
+            with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend=s.backend) as parallel:
+                # long searches would drown the log in these; the scores say what matters
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                warnings.filterwarnings("ignore", message=".*valid feature names.*")
+                self._parallel = parallel
+                self._defaults()
+                self._tune()
+        finally:
+            self._parallel = None
+            if limits is not None:
+                limits.restore_original_limits()
+        return self.candidates
+
+    def _defaults(self):
+        for cand in self._order():
+            if self.deadline is not None:
+                est, left = self._estimate(cand), self.remaining()
+                if left <= 0 or (est > left and any(c.status == "ok" for c in self.candidates)):
+                    cand.status = "failed"
+                    cand.error = (f"skipped: the time budget left {max(left, 0):.1f} s, a default fit needs about "
+                                  f"{est:.1f} s; raise train.time_budget_s to include it")
+                    continue
+            self.run_trial(cand)
+
+    def _tune(self):
+        s = self.s
+        cap = s.n_trials if s.n_trials is not None else (None if self.deadline is not None else 20)
+
+        def open_(c):
+            return c.status == "ok" and (cap is None or c.n_trials < cap) and c.n_failed_trials < 3 and not c.stopped
+
+        for c in self.candidates:
+            c.stopped = False
+        if self.deadline is None:  # fixed number of trials per candidate: deterministic
+            for c in self.candidates:
+                while open_(c):
+                    if not self.run_trial(c):
+                        c.stopped = True
+            return
+        rung = 0
+        while self.remaining() > 0:
+            live = sorted((c for c in self.candidates if open_(c)), key=lambda c: -c.best_value)
+            if not live:
+                break
+            keep = max(min(2, len(live)), math.ceil(len(live) / 2**rung))
+            progressed = False
+            for c in live[:keep]:
+                for _ in range(2**rung):
+                    if not open_(c) or self.remaining() <= 0:
+                        break
+                    typical = float(np.median(c.trial_seconds)) if c.trial_seconds else 0.0
+                    if typical > self.remaining():
+                        c.stopped = True
+                        break
+                    if not self.run_trial(c):
+                        c.stopped = True
+                        break
+                    progressed = True
+            if not progressed:
+                break
+            rung += 1

@@ -1,0 +1,248 @@
+"""ClearMLHook: one ClearML task per phase of a `kedro run`, one child task per trained candidate.
+
+Nodes never import clearml. What a phase shows is declared next to its catalog entry under
+``metadata.clearml`` and collected here in ``after_dataset_saved``. Phases' nodes may interleave
+and ClearML offline allows one open ``Task.init`` per process, so each phase's publications are
+buffered while it runs; when its last node finishes the phase task is opened, filled and closed,
+then each candidate's child task (``set_parent`` to the phase task). On a pipeline error every
+phase that ran is published, the failing one marked failed.
+
+Register it *before* RunContextHook in ``HOOKS`` (pluggy calls hooks last-registered first), so
+the run context exists and meta.json is final when this hook publishes a phase.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+from automl_kedro.run_context import current, has_current
+from automl_kedro.tracking import naming
+from automl_kedro.tracking.publisher import TASK_TYPES, Publication, TaskSpec, write_manifest
+
+logger = logging.getLogger(__name__)
+
+
+def _process_of(node: Any) -> str | None:
+    namespace = getattr(node, "namespace", None)
+    return namespace.split(".")[0] if namespace else None
+
+
+class ClearMLHook:
+    """Publishes each phase (and train's candidates) to ClearML; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._catalog: Any = None
+        self._mode = "disabled"
+        self._remaining: Counter[str] = Counter()
+        self._started: set[str] = set()
+        self._published: set[str] = set()
+        self._awaiting: dict[str, set[str]] = {}
+        self._pubs: dict[str, Publication] = {}
+        self._publisher: Any = None
+        self._effective_mode: str | None = None
+        self._warmup: threading.Thread | None = None
+
+    # -- setup --------------------------------------------------------------------
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
+        self._reset()
+        if not has_current():
+            return
+        self._mode = str((current().params.get("clearml") or {}).get("mode", "offline"))
+        if self._mode == "disabled":
+            return
+        self._catalog = catalog
+        self._remaining = Counter(p for p in (_process_of(n) for n in pipeline.nodes) if p)
+        # Import the SDK while the first nodes run (publishing itself stays on the main thread:
+        # a background publisher measured no faster on 2 cores and made ordering harder to reason about).
+        self._warmup = threading.Thread(target=_import_clearml, name="clearml-import", daemon=True)
+        self._warmup.start()
+
+    @property
+    def _on(self) -> bool:
+        return self._mode != "disabled" and has_current()
+
+    def _get_publisher(self):
+        """Import clearml on the first publication (never in mode ``disabled``)."""
+        if self._publisher is not None:
+            return self._publisher
+        from automl_kedro.tracking.sdk import load_clearml
+        from automl_kedro.tracking.publisher import Publisher
+        from automl_kedro.tracking.settings import server_reachable, server_settings
+
+        if self._warmup is not None:
+            self._warmup.join()
+        ctx = current()
+        cache_dir = ctx.runs_root / ".clearml_cache"
+        offline = self._mode != "online"
+        server = None
+        if not offline:
+            server = server_settings(ctx.project_path)
+            if not server.configured:
+                logger.warning("clearml.mode=online but no ClearML server is configured (conf/local/clearml.yml "
+                               "or CLEARML_* variables): this run is recorded offline; upload it later with "
+                               "`automl-kedro clearml upload %s`.", ctx.run_id)
+                offline = True
+            elif not server_reachable(server):
+                logger.warning("ClearML server %s cannot be reached: this run is recorded offline; upload it "
+                               "later with `automl-kedro clearml upload %s`.", server.api_server, ctx.run_id)
+                offline = True
+        clearml = load_clearml(offline=offline, cache_dir=cache_dir, server=server)
+        agent_task = None
+        if not offline and not clearml.Task.running_locally():
+            agent_task = clearml.Task.current_task() or clearml.Task.init()
+        self._effective_mode = "offline" if offline else "online"
+        self._publisher = Publisher(clearml, offline=offline, agent_task=agent_task)
+        return self._publisher
+
+    # -- collecting ---------------------------------------------------------------------
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        if self._on and (process := _process_of(node)):
+            self._started.add(process)
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
+        if not self._on or self._catalog is None:
+            return
+        process = _process_of(node)
+        if not process:
+            return
+        try:
+            dataset = self._catalog.get(dataset_name) if dataset_name in self._catalog else None
+        except Exception:  # noqa: BLE001 - an unknown entry simply declares nothing
+            dataset = None
+        declaration = ((getattr(dataset, "metadata", None) or {}).get("clearml")) if dataset is not None else None
+        if declaration:
+            file_path = dataset.file_path() if hasattr(dataset, "file_path") else None
+            self._pubs.setdefault(process, Publication(process)).add(declaration, data, file_path)
+        awaiting = self._awaiting.get(process)
+        if awaiting is not None:
+            awaiting.discard(dataset_name)
+            if not awaiting:
+                self._publish(process)
+
+    @hook_impl
+    def after_node_run(self, node: Any) -> None:
+        if not self._on or not (process := _process_of(node)):
+            return
+        self._remaining[process] -= 1
+        if self._remaining[process] <= 0:
+            # Kedro calls after_node_run before it saves the node's outputs: publish once they are saved.
+            self._awaiting[process] = set(getattr(node, "outputs", None) or [])
+            if not self._awaiting[process]:
+                self._publish(process)
+
+    @hook_impl
+    def on_node_error(self, error: Exception, node: Any) -> None:
+        if self._on and (process := _process_of(node)):
+            pub = self._pubs.setdefault(process, Publication(process))
+            pub.error = pub.error or f"{type(error).__name__}: {error} (node {getattr(node, 'name', '?')})"
+
+    @hook_impl
+    def on_pipeline_error(self, error: Exception) -> None:
+        if not self._on:
+            return
+        for process in sorted(self._started - self._published):
+            pub = self._pubs.setdefault(process, Publication(process))
+            pub.error = pub.error or f"not finished: the run stopped ({type(error).__name__}: {error})"
+            self._publish(process)
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        if self._on:
+            for process in sorted(self._started - self._published):
+                self._publish(process)
+    
+    # -- publishing -----------------------------------------------------------------------
+    def _publish(self, process: str) -> None:
+        """Publish one phase; a ClearML problem is logged, never fails the run."""
+        self._awaiting.pop(process, None)
+        if process in self._published:
+            return
+        self._published.add(process)
+        pub = self._pubs.pop(process, Publication(process))
+        ctx = current()
+        try:
+            if not ctx.has_dir(process):
+                # A phase that failed before saving anything: keep a readable trace of it.
+                ctx.run_dir(process)
+                if pub.error:
+                    ctx.finish(process, "failed", error=pub.error)
+            run_dir = ctx.run_dir(process)
+            spec = self.phase_spec(process)
+            contract = [(name, run_dir / name) for name in ("config.yaml", "meta.json")]
+            children = [(self.child_spec(spec.project, record), record) for record in pub.candidates]
+        except Exception as exc:  # noqa: BLE001 - tracking must never break or lose a run
+            logger.warning("ClearML: preparing %s failed (%s: %s); the run's files are intact.",
+                           process, type(exc).__name__, exc)
+            return
+        self._publish_job(process, spec, pub, run_dir, contract, children, ctx.run_id)
+
+    def _publish_job(self, process, spec, pub, run_dir, contract, children, run_id) -> None:
+        """Open, report, close, keep the zips, write sessions.json."""
+        started = time.perf_counter()
+        try:
+            publisher = self._get_publisher()
+            records = publisher.publish(spec, pub, run_dir, contract, children)
+            write_manifest(run_dir, run_id, process, self._effective_mode or self._mode, records)
+            logger.info("ClearML (%s): %s -> %d task(s) in %.2f s, tag run:%s", self._effective_mode, process,
+                        len(records), time.perf_counter() - started, run_id)
+        except Exception as exc:  # noqa: BLE001 - tracking must never break or lose a run
+            logger.warning("ClearML: publishing %s failed (%s: %s); the run's files are intact.",
+                           process, type(exc).__name__, exc)
+
+    def phase_spec(self, process: str) -> TaskSpec:
+        """Name, project, tags, sections, config and user properties of a phase task."""
+        ctx = current()
+        cfg = ctx.params.get("clearml") or {}
+        upstream = {f"upstream/{item['process']}": item.get("run_id") for item in ctx.upstream_artifacts(process)}
+        return TaskSpec(
+            name=naming.task_name(process, ctx.dataset_key, ctx.run_id),
+            project=naming.project_name(ctx.user, ctx.dataset_key, cfg.get("project_root") or "AutoML",
+                                        cfg.get("project")),
+            tags=naming.phase_tags(process, ctx.run_id, ctx.dataset_key, cfg.get("tags")),
+            sections=naming.phase_sections(process, ctx.params),
+            config=ctx.config(process),
+            properties={"run_id": ctx.run_id, "dataset_key": ctx.dataset_key, "experiment": ctx.experiment,
+                        "phase": process, "user": ctx.user, **upstream,
+                        "upstream_run_ids": ",".join(sorted({str(v) for v in upstream.values() if v}))},
+            task_type=TASK_TYPES.get(process, "custom"),
+        )
+
+    def child_spec(self, phase_project: str, record: dict[str, Any]) -> TaskSpec:
+        """A candidate's child task under ``<project>/train_models``."""
+        ctx = current()
+        cfg = ctx.params.get("clearml") or {}
+        preprocess_id = str(record.get("preprocess_id") or "none")
+        model = str(record.get("model") or "model")
+        return TaskSpec(
+            name=naming.child_task_name(preprocess_id, model, ctx.run_id),
+            project=naming.child_project_name(phase_project),
+            tags=naming.child_tags(ctx.run_id, ctx.dataset_key, preprocess_id, model, cfg.get("tags")),
+            sections=naming.child_sections(ctx.params, record),
+            properties={"run_id": ctx.run_id, "dataset_key": ctx.dataset_key,
+                        "candidate_id": record.get("candidate_id"), "status": record.get("status")},
+            task_type="training",
+        )
+
+
+def _import_clearml() -> None:
+    try:
+        import clearml  # noqa: F401
+    except Exception:  # noqa: BLE001 - the real import reports the problem
+        pass
+
+
+def sessions_dir(run_dir: Path) -> Path:
+    """Where a phase's offline session zips and sessions.json live."""
+    return run_dir / "clearml"

@@ -1,0 +1,136 @@
+"""The search engine on small real data: isolation, reproducibility, budget, outputs."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.datasets import load_diabetes
+
+from automl_kedro.ml import EngineConfig, NoSuccessfulCandidateError, train
+from automl_kedro.ml.models import ModelSpec, register_model
+from automl_kedro.ml.presets import basic_preprocessors
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Boom(RegressorMixin, BaseEstimator):
+    """A model that always fails to fit."""
+
+    def fit(self, X, y):
+        raise RuntimeError("boom: this model always fails")
+
+
+register_model(ModelSpec("always_fails", ("regression", "binary", "multiclass"), lambda t, p, rs, nj: Boom()),
+               replace=True)
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    return X.iloc[:200], y.iloc[:200]
+
+
+@pytest.fixture(scope="module")
+def penguins():
+    df = pd.read_csv(ROOT / "data" / "01_raw" / "penguins.csv")
+    return df.drop(columns=["species"]), df["species"]
+
+
+def _cfg(**kw):
+    base = dict(models=["linear", "hist_gradient_boosting"], time_budget_s=None, n_trials=2, n_jobs=2, seed=7,
+                cv_folds=3, figures=False)
+    base.update(kw)
+    return EngineConfig(**base)
+
+
+def test_a_failing_candidate_is_recorded_and_the_others_go_on(diabetes):
+    X, y = diabetes
+    res = train(X, y, "regression", basic_preprocessors(), _cfg(models=["always_fails", "ridge"]))
+    lb = res.leaderboard.set_index("candidate_id")
+    assert lb.loc["onehot/always_fails", "status"] == "failed"
+    assert "boom" in lb.loc["onehot/always_fails", "error"]
+    assert lb.loc["onehot/ridge", "status"] == "ok"
+    assert res.recommendation["candidate_id"] != "onehot/always_fails"
+    failed = next(c for c in res.candidates if c["model"] == "always_fails")
+    assert failed["status"] == "failed" and "boom" in failed["error"]
+
+
+def test_no_successful_candidate_is_one_clear_error(diabetes):
+    X, y = diabetes
+    with pytest.raises(NoSuccessfulCandidateError, match="All 1 candidates failed.*boom"):
+        train(X, y, "regression", basic_preprocessors(), _cfg(models=["always_fails"], include_baseline=False))
+
+
+def test_same_seed_same_leaderboard(diabetes):
+    X, y = diabetes
+    cols = ["candidate_id", "status", "n_trials", "n_pruned", "cv_r2_mean", "cv_mae_mean", "params"]
+    a = train(X, y, "regression", basic_preprocessors(), _cfg(n_trials=2)).leaderboard[cols]
+    b = train(X, y, "regression", basic_preprocessors(), _cfg(n_trials=2)).leaderboard[cols]
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_time_budget_is_honoured(diabetes):
+    X, y = diabetes
+    budget = 3.0
+    start = time.perf_counter()
+    res = train(X, y, "regression", basic_preprocessors(),
+                _cfg(models=["linear", "hist_gradient_boosting", "random_forest", "mlp"], n_trials=None,
+                     time_budget_s=budget, figures=True))
+    wall = time.perf_counter() - start
+    assert wall < budget * 1.5 + 2.0, wall  # generous margin: a behaviour, not a speed benchmark
+    assert (res.leaderboard["status"] == "ok").any()
+
+
+def test_multiclass_outputs_and_records(penguins, tmp_path):
+    X, y = penguins
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    res = train(X, y, "multiclass", basic_preprocessors(("onehot", "ordinal")),
+                _cfg(models=["linear"], n_trials=1, storage=storage, figures=True))
+    # the final model is a fitted pipeline on the raw feature columns
+    proba = res.model.predict_proba(X.head(5))
+    assert proba.shape == (5, 3) and np.allclose(proba.sum(axis=1), 1)
+    assert set(res.model.predict(X.head(5))) <= {"Adelie", "Chinstrap", "Gentoo"}
+    assert len(res.candidates) == 4
+    rec = next(c for c in res.candidates if c["status"] == "ok" and c["model"] == "hist_gradient_boosting")
+    assert set(rec) >= {"candidate_id", "preprocess_id", "model", "params", "status", "error", "scalars", "figures"}
+    for key in ["metric/accuracy", "metric/accuracy_std", "time/train_seconds", "time/predict_seconds",
+                "model/num_features", "model/num_rows_train", "model/size_bytes"]:
+        assert key in rec["scalars"], key
+    assert rec["scalars"]["model/num_rows_train"] == len(y)
+    assert {"01_performance/confusion_matrix", "01_performance/roc_curve", "01_performance/pr_curve"} <= set(rec["figures"])
+    linear = next(c for c in res.candidates if c["candidate_id"] == "onehot/linear")
+    assert "02_explain/feature_importance" in linear["figures"]  # |coef| per one-hot feature
+    assert "02_leaderboard/tradeoff" in res.figures and "02_leaderboard/model_x_preprocessing" in res.figures
+    lb = res.leaderboard
+    assert {"cv_accuracy_mean", "cv_accuracy_std", "cv_log_loss_mean", "fit_seconds", "predict_seconds",
+            "size_bytes", "n_features", "n_rows_train", "params"} <= set(lb.columns)
+    assert res.metrics["split"] == "cv" and res.metrics["n_train"] == len(y)
+    # the studies live in the given storage
+    import optuna
+
+    names = {s.study_name for s in optuna.get_all_study_summaries(storage)}
+    assert "automl:onehot/linear" in names
+
+
+def test_default_hgb_is_always_in_the_pool(diabetes):
+    X, y = diabetes
+    res = train(X, y, "regression", basic_preprocessors(), _cfg(models=["ridge"], n_trials=1))
+    assert "onehot/hist_gradient_boosting" in set(res.leaderboard["candidate_id"])
+    assert res.recommendation["baseline"]["candidate_id"] == "onehot/hist_gradient_boosting"
+    best = res.recommendation["recommended"]["score"]
+    assert best >= res.recommendation["baseline"]["score"]
+
+
+def test_ensemble_kept_only_when_it_beats_the_best_single(diabetes):
+    X, y = diabetes
+    res = train(X, y, "regression", basic_preprocessors(),
+                _cfg(models=["linear", "hist_gradient_boosting", "k_neighbors"], n_trials=2))
+    best_single = res.leaderboard[res.leaderboard["preprocess_id"] != "ensemble"]["cv_r2_mean"].max()
+    for kind, info in res.recommendation["ensembles"].items():
+        assert info["kept"] == (info["score"] > best_single)
+    if res.recommendation["candidate_id"].startswith("ensemble/"):
+        assert np.isfinite(res.model.predict(X.head(3))).all()
