@@ -5,8 +5,10 @@ import json
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from kedro.io import DatasetError
 
+from automl_kedro.cli import commands
 from automl_kedro.champion import champion_state, promote, rollback, runs_leaderboard
 from automl_kedro.errors import AutoMLInputError
 from conftest import FAST
@@ -37,6 +39,14 @@ def test_promote_rollback_and_predict_with_the_champion(project, run):
     board = runs_leaderboard(runs)
     assert sorted(board["train_run_id"]) == ["one", "two"]
     assert {"accuracy", "n_test"} <= set(board.columns)
+
+    cli = CliRunner()
+    shown = cli.invoke(commands, ["champion", "show", "--project-path", str(project)])
+    assert shown.exit_code == 0 and shown.output.startswith("current : one")
+    listed = cli.invoke(commands, ["runs", "leaderboard", "--project-path", str(project)])
+    assert listed.exit_code == 0 and "accuracy" in listed.output and listed.output.count("penguins") == 2
+    refused = cli.invoke(commands, ["champion", "promote", "nope", "--project-path", str(project)])
+    assert refused.exit_code != 0 and "No complete 'train' run with run_id 'nope'" in refused.output
 
 
 def test_promote_refuses_unknown_runs_and_rollback_needs_a_previous(tmp_path):

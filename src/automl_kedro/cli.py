@@ -3,6 +3,9 @@
 ``automl-kedro clearml upload <run_id>``: import a run's offline ClearML sessions into a server.
 ``automl-kedro clearml clone --task-id ID --queue Q --set a.b=1``: clone a task to a queue.
 ``automl-kedro clearml sessions <run_id>``: list a run's offline sessions.
+``automl-kedro runs leaderboard``: test scores of every finished run, best first.
+``automl-kedro champion show|promote <train_run_id>|rollback``: the model predict uses with
+``predict.source_run=champion``.
 """
 from __future__ import annotations
 
@@ -86,6 +89,82 @@ def clone_cmd(task_id: str, queue: str, overrides: tuple[str, ...], run_id: str 
         raise click.ClickException(str(exc)) from None
     click.echo(f"Cloned {task_id} -> {result['task_id']} (phase {result['phase']}, run {result['run_id']}), "
                f"enqueued on {result['queue']}.")
+
+
+@commands.group(name="runs")
+def runs_group() -> None:
+    """Finished runs on disk."""
+
+
+@runs_group.command("leaderboard")
+@click.option("--metric", default=None, help="sort by this test metric (default: r2 or accuracy)")
+@click.option("--dataset", "dataset_key", default=None, help="only runs of this dataset_key")
+@_project
+@_runs
+def leaderboard_cmd(metric: str | None, dataset_key: str | None, project_path: str, runs_dir: str) -> None:
+    """Test scores of every complete evaluate run, best first (a cross-run leaderboard)."""
+    from automl_kedro.champion import runs_leaderboard
+
+    board = runs_leaderboard(_runs_root(project_path, runs_dir))
+    if dataset_key and not board.empty:
+        board = board[board["dataset_key"] == dataset_key]
+    if board.empty:
+        raise click.ClickException(f"No complete evaluate run under {runs_dir}: run `kedro run --pipeline=train` first.")
+    metric = metric or next((m for m in ("r2", "accuracy", "auc") if m in board.columns), None)
+    if metric not in board.columns:
+        raise click.ClickException(f"No test metric {metric!r}; known: {', '.join(c for c in board.columns if board[c].dtype.kind == 'f')}.")
+    ascending = metric in ("mae", "rmse", "mse", "log_loss")
+    columns = [c for c in ("run_id", "dataset_key", "model_name", "train_run_id", metric, "n_test") if c in board.columns]
+    click.echo(board.sort_values(metric, ascending=ascending)[columns].to_string(index=False))
+
+
+@commands.group(name="champion")
+def champion_group() -> None:
+    """The champion model: promote a train run, roll back to the previous one."""
+
+
+def _show_state(state: dict) -> None:
+    for role in ("current", "previous"):
+        entry = state.get(role)
+        click.echo(f"{role:8}: " + (f"{entry['run_id']} ({entry.get('model_name')}, promoted {entry.get('promoted_at')})" if entry else "-"))
+
+
+@champion_group.command("show")
+@_project
+@_runs
+def champion_show(project_path: str, runs_dir: str) -> None:
+    """Print the current and previous champion."""
+    from automl_kedro.champion import champion_state
+
+    _show_state(champion_state(_runs_root(project_path, runs_dir)))
+
+
+@champion_group.command("promote")
+@click.argument("train_run_id")
+@click.option("--note", default="", help="why (kept in the history)")
+@_project
+@_runs
+def champion_promote(train_run_id: str, note: str, project_path: str, runs_dir: str) -> None:
+    """Make TRAIN_RUN_ID's model the champion; the former champion is kept for rollback."""
+    from automl_kedro.champion import promote
+
+    try:
+        _show_state(promote(_runs_root(project_path, runs_dir), train_run_id, note))
+    except AutoMLInputError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@champion_group.command("rollback")
+@_project
+@_runs
+def champion_rollback(project_path: str, runs_dir: str) -> None:
+    """Restore the previous champion."""
+    from automl_kedro.champion import rollback
+
+    try:
+        _show_state(rollback(_runs_root(project_path, runs_dir)))
+    except AutoMLInputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself
