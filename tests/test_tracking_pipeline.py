@@ -88,17 +88,33 @@ def test_train_has_one_child_per_candidate(offline_run):
     assert ok >= 1
 
 
-def test_a_failing_phase_is_recorded_failed(tmp_path):
-    with pytest.raises(Exception):
+def test_bad_input_leaves_nothing_in_clearml_or_on_disk(tmp_path):
+    with pytest.raises(Exception, match="no_such_column"):
         _kedro_run(tmp_path, "20260101-000000-bbbbbb", {"data": {"target": "no_such_column"}})
-    rows = run_sessions(tmp_path, "20260101-000000-bbbbbb")
-    assert rows, "the phase that ran is recorded"
-    row, path = rows[0]
-    assert row["process"] == "build_dataset" and row["status"] == "failed"
+    assert run_sessions(tmp_path, "20260101-000000-bbbbbb") == []
+    assert not list(tmp_path.glob("*/*/*/meta.json"))
+
+
+def test_a_crashing_phase_is_recorded_failed_after_the_phases_that_ran(tmp_path, monkeypatch):
+    import automl_kedro.pipelines.evaluate.pipeline as evaluate_pipeline
+
+    def crash(*args, **kwargs):  # a bug in a phase, not bad input
+        raise RuntimeError("evaluate crashed on purpose")
+
+    monkeypatch.setattr(evaluate_pipeline, "evaluate_model", crash)
+    with pytest.raises(Exception, match="crashed on purpose"):
+        _kedro_run(tmp_path, "20260101-000000-dddddd", {})
+    rows = {row["process"]: (row, path) for row, path in run_sessions(tmp_path, "20260101-000000-dddddd")
+            if row["kind"] == "phase"}
+    assert {"build_dataset", "featurize", "train", "evaluate"} <= set(rows)
+    assert rows["train"][0]["status"] == "complete"
+    row, path = rows["evaluate"]
+    assert row["status"] == "failed"
     s = read_session(path)
-    assert "status:failed" in s.tags and "no_such_column" in s.sections()["properties"]["error"]
+    assert "status:failed" in s.tags and "crashed on purpose" in s.sections()["properties"]["error"]
     meta = json.loads((path.parent.parent / "meta.json").read_text())
-    assert meta["status"] == "failed"
+    assert meta["status"] == "failed" and "crashed on purpose" in meta["error"]
+    assert "crashed on purpose" in (path.parent.parent / "logs" / "evaluate.log").read_text()
 
 
 def test_disabled_mode_never_imports_clearml(tmp_path):

@@ -11,6 +11,7 @@ from kedro.framework.hooks import hook_impl
 
 from automl_kedro.config import validate_params
 from automl_kedro.datasets.run_artifact import RunArtifactDataset
+from automl_kedro.errors import AutoMLInputError
 from automl_kedro.run_context import RunContext, current, has_current, set_current
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ def _dig(mapping: dict[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         value = value[part]
     return value
+
+
+def find_input_error(error: BaseException | None) -> AutoMLInputError | None:
+    """The user-input error behind ``error`` (Kedro wraps load errors in DatasetError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, AutoMLInputError):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class ProcessLogHandler(logging.Handler):
@@ -119,7 +131,7 @@ class RunContextHook:
         if mapping and isinstance(data, dict):
             current().set_values(process, {key: data.get(field) for key, field in mapping.items()})
 
-    @hook_impl
+    @hook_impl(trylast=True)  # after trackers have collected the saved data: this may finish the process
     def after_dataset_saved(self, dataset_name: str, data: Any, node) -> None:
         dataset = self._artifact(dataset_name)
         process = process_of(node)
@@ -159,12 +171,20 @@ class RunContextHook:
 
     @hook_impl
     def on_node_error(self, error: Exception, node) -> None:
+        """Bad input that stopped a phase before it wrote anything leaves nothing behind; any
+        other failure leaves a readable trace: the phase's directory, its log, meta.json 'failed'."""
         process = process_of(node)
-        if process:
-            logger.error("%s failed: %s", process, error)
-            if self._log_handler is not None:
-                self._log_handler.flush_process(process)
-            current().finish(process, "failed", error=f"{type(error).__name__}: {error}")
+        if not process:
+            return
+        ctx = current()
+        input_error = find_input_error(error)
+        logger.error("%s failed: %s", process, input_error or error)
+        if input_error is None and not ctx.has_dir(process):
+            ctx.run_dir(process)
+        if self._log_handler is not None:
+            self._log_handler.flush_process(process)
+        shown = input_error or error
+        ctx.finish(process, "failed", error=f"{type(shown).__name__}: {shown}")
 
     @hook_impl
     def on_pipeline_error(self, error: Exception) -> None:

@@ -3,19 +3,20 @@
 Nodes never import clearml. What a phase shows is declared next to its catalog entry under
 ``metadata.clearml`` and collected here in ``after_dataset_saved``. Phases' nodes may interleave
 and ClearML offline allows one open ``Task.init`` per process, so each phase's publications are
-buffered while it runs; when its last node finishes the phase task is opened, filled and closed,
-then each candidate's child task (``set_parent`` to the phase task). On a pipeline error every
-phase that ran is published, the failing one marked failed.
+buffered while it runs; when the run context says the phase is finished (``ctx.add_listener``:
+its last output saved, meta.json written) the phase task is opened, filled and closed, then each
+candidate's child task (``set_parent`` to the phase task). A failed phase is published marked
+failed, if it left a directory (bad input that stopped a phase before it wrote anything leaves
+nothing, in ClearML as on disk).
 
 Register it *before* RunContextHook in ``HOOKS`` (pluggy calls hooks last-registered first), so
-the run context exists and meta.json is final when this hook publishes a phase.
+the run context exists when this hook's ``before_pipeline_run`` runs.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,7 @@ class ClearMLHook:
     def _reset(self) -> None:
         self._catalog: Any = None
         self._mode = "disabled"
-        self._remaining: Counter[str] = Counter()
-        self._started: set[str] = set()
         self._published: set[str] = set()
-        self._awaiting: dict[str, set[str]] = {}
         self._pubs: dict[str, Publication] = {}
         self._publisher: Any = None
         self._effective_mode: str | None = None
@@ -61,7 +59,7 @@ class ClearMLHook:
         if self._mode == "disabled":
             return
         self._catalog = catalog
-        self._remaining = Counter(p for p in (_process_of(n) for n in pipeline.nodes) if p)
+        current().add_listener(self._on_finished)
         # Import the SDK while the first nodes run (publishing itself stays on the main thread:
         # a background publisher measured no faster on 2 cores and made ordering harder to reason about).
         self._warmup = threading.Thread(target=_import_clearml, name="clearml-import", daemon=True)
@@ -106,11 +104,6 @@ class ClearMLHook:
 
     # -- collecting ---------------------------------------------------------------------
     @hook_impl
-    def before_node_run(self, node: Any) -> None:
-        if self._on and (process := _process_of(node)):
-            self._started.add(process)
-
-    @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any, node: Any) -> None:
         if not self._on or self._catalog is None:
             return
@@ -125,59 +118,28 @@ class ClearMLHook:
         if declaration:
             file_path = dataset.file_path() if hasattr(dataset, "file_path") else None
             self._pubs.setdefault(process, Publication(process)).add(declaration, data, file_path)
-        awaiting = self._awaiting.get(process)
-        if awaiting is not None:
-            awaiting.discard(dataset_name)
-            if not awaiting:
-                self._publish(process)
 
-    @hook_impl
-    def after_node_run(self, node: Any) -> None:
-        if not self._on or not (process := _process_of(node)):
-            return
-        self._remaining[process] -= 1
-        if self._remaining[process] <= 0:
-            # Kedro calls after_node_run before it saves the node's outputs: publish once they are saved.
-            self._awaiting[process] = set(getattr(node, "outputs", None) or [])
-            if not self._awaiting[process]:
-                self._publish(process)
-
-    @hook_impl
-    def on_node_error(self, error: Exception, node: Any) -> None:
-        if self._on and (process := _process_of(node)):
-            pub = self._pubs.setdefault(process, Publication(process))
-            pub.error = pub.error or f"{type(error).__name__}: {error} (node {getattr(node, 'name', '?')})"
-
-    @hook_impl
-    def on_pipeline_error(self, error: Exception) -> None:
+    def _on_finished(self, process: str, status: str) -> None:
+        """Run-context listener: a phase is complete or failed, its files are on disk."""
         if not self._on:
             return
-        for process in sorted(self._started - self._published):
+        if status == "failed":
             pub = self._pubs.setdefault(process, Publication(process))
-            pub.error = pub.error or f"not finished: the run stopped ({type(error).__name__}: {error})"
-            self._publish(process)
+            pub.error = pub.error or current().meta(process).get("error") or "failed"
+        self._publish(process)
 
-    @hook_impl
-    def after_pipeline_run(self) -> None:
-        if self._on:
-            for process in sorted(self._started - self._published):
-                self._publish(process)
-    
     # -- publishing -----------------------------------------------------------------------
     def _publish(self, process: str) -> None:
         """Publish one phase; a ClearML problem is logged, never fails the run."""
-        self._awaiting.pop(process, None)
         if process in self._published:
             return
         self._published.add(process)
         pub = self._pubs.pop(process, Publication(process))
         ctx = current()
+        if not ctx.has_dir(process):
+            logger.info("ClearML: %s wrote nothing (bad input stopped it), so there is nothing to publish.", process)
+            return
         try:
-            if not ctx.has_dir(process):
-                # A phase that failed before saving anything: keep a readable trace of it.
-                ctx.run_dir(process)
-                if pub.error:
-                    ctx.finish(process, "failed", error=pub.error)
             run_dir = ctx.run_dir(process)
             spec = self.phase_spec(process)
             contract = [(name, run_dir / name) for name in ("config.yaml", "meta.json")]
