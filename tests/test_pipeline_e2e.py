@@ -182,3 +182,23 @@ def test_visualize_redraws_the_plots_of_a_finished_run(project, run):
     ups = {u["process"]: u["run_id"] for u in meta(out)["upstream_artifacts"]}
     assert ups == {"evaluate": "finished", "train": "finished", "build_dataset": "finished"}
     assert meta(out)["run_id"] == ctx.run_id
+
+
+@pytest.mark.slow
+def test_any_reasonable_csv_regression(project, run):
+    """`--params data.path=...,data.target=...` on another real table: sklearn's diabetes, regression."""
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(as_frame=True).frame
+    path = project / "data" / "diabetes.csv"
+    frame.to_csv(path, index=False)
+    ctx = run("train", {**FAST, "data.path": str(path), "data.target": "target"})
+    assert ctx.dataset_key == "diabetes"
+    evaluate = run_dirs(project, "evaluate")[0]
+    metrics = json.loads((evaluate / "metrics.json").read_text())
+    assert {"r2", "mae", "rmse", "n_test"} <= set(metrics) and metrics["r2"] > 0.2
+    predictions = pd.read_csv(evaluate / "predictions.csv")
+    assert not [c for c in predictions if c.startswith("proba_")]
+    schema = json.loads((run_dirs(project, "build_dataset")[0] / "dataset" / "schema.json").read_text())
+    assert schema["problem_type"] == "regression"
+    assert "regression" in (run_dirs(project, "report")[0] / "report.md").read_text()
