@@ -9,9 +9,14 @@ from automl_kedro.data import build_dataset as _build
 logger = logging.getLogger(__name__)
 
 
-def build_dataset(params_data: dict[str, Any], params_split: dict[str, Any], run_info: dict[str, Any]):
-    """Read, edit, type, split and hash the data -> (dataset, dataset_index, split, schema, dataset_info)."""
-    built = _build(params_data, params_split, dataset_key=(run_info or {}).get("dataset_key"))
+def build_dataset(params_data: dict[str, Any], params_split: dict[str, Any], run_info: dict[str, Any],
+                  clearml_dataset_file: str | None = None):
+    """Read, edit, type, split and hash the data -> (dataset, dataset_index, split, schema, dataset_info).
+
+    ``clearml_dataset_file`` is the local copy of ``data.dataset_id`` (from the catalog), or None.
+    """
+    fetch = (lambda _dataset_id: clearml_dataset_file) if clearml_dataset_file else None
+    built = _build(params_data, params_split, dataset_key=(run_info or {}).get("dataset_key"), fetch=fetch)
     info = built.dataset_info
     logger.info(
         "dataset %s: %d rows, %d features, %s (%s split: train %d / val %d / test %d), hash %s",

@@ -8,7 +8,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 build_dataset,
-                inputs=["params:data", "params:split", "run.info"],
+                inputs=["params:data", "params:split", "run.info", "clearml_dataset_file"],
                 outputs=["dataset", "dataset_index", "split", "schema", "dataset_info"],
                 name="build_dataset",
             )
