@@ -35,6 +35,9 @@ class TrainParams(Section):
     ensembles: list[Literal["voting", "stacking"]] = Field(default_factory=lambda: ["voting", "stacking"])
     ensemble_top_k: int = Field(5, ge=2)
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")
+    selection_margin_se: float = Field(
+        1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "
+        "incumbent only when its mean paired per-fold CV advantage exceeds this many standard errors; 0 = best mean")
     plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
     parallel_backend: Literal["threading", "loky"] = "threading"
     figures: bool = True

@@ -3,6 +3,11 @@
 Entry point: :func:`train`. It receives the raw training rows (feature columns only), the
 target and a dict of unfitted preprocessors, and returns a :class:`TrainResult` whose ``model``
 is a fitted scikit-learn Pipeline applied to the raw feature columns.
+
+Selection reads CV scores only and is robust to CV noise (:mod:`automl_kedro.ml.selection`):
+tuned parameters, a model other than the default HistGradientBoosting baseline, and an ensemble
+each replace the simpler option only when their mean paired per-fold advantage exceeds
+``selection_margin_se`` standard errors. ``recommendation["selection"]`` records every comparison.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_met
 from automl_kedro.ml.models import BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models
 from automl_kedro.ml.recommend import rank_leaderboard, recommend
 from automl_kedro.ml.search import Candidate, Search, SearchSettings
+from automl_kedro.ml.selection import compare, select
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,9 @@ class EngineConfig:
     parallel: str = "folds"  # measured faster than "model" (n_jobs threads inside each estimator)
     plugins: tuple[str, ...] = ()
     figures: bool = True
+    # a challenger (tuned params, another model, an ensemble) replaces the simpler incumbent only when its
+    # mean paired per-fold CV advantage exceeds this many standard errors (0: plain best mean); see selection.py
+    selection_margin_se: float = 1.0
 
 
 @dataclass
@@ -179,7 +188,26 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         raise NoSuccessfulCandidateError(
             f"All {len(candidates)} candidates failed, so there is no model to recommend. Errors: {detail}"
         )
+    z = cfg.selection_margin_se
+
+    def folds_of(obj) -> list[float]:
+        return [float(v) for v in obj.fold_metrics[primary.name]]
+
+    # 1. tuned parameters replace a model's defaults only beyond the noise margin
+    for c in ok:
+        if c.default_state is not None and c.best_params:
+            cmp_ = compare(folds_of(c), c.default_state["fold_metrics"][primary.name],
+                           greater_is_better=primary.greater_is_better, z=z)
+            c.tuning_kept = cmp_.wins
+            if not cmp_.wins:
+                c.restore_defaults()
     ok.sort(key=lambda c: -c.best_value)
+
+    # 2. the best single candidate replaces the default HistGradientBoosting baseline only beyond the margin
+    baseline = next((c for c in ok if c.model == BASELINE_MODEL), None)
+    incumbent = baseline if baseline is not None else ok[0]
+    chosen_single_id, single_cmps = select(incumbent.candidate_id, {c.candidate_id: folds_of(c) for c in ok},
+                                           greater_is_better=primary.greater_is_better, z=z)
 
     # ---------------------------------------------------------------- ensembles
     t_ens = time.perf_counter()
@@ -197,9 +225,11 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
             st = ens.stacking(top, y_arr, splits, mask, task, metric_specs, primary, classes, cfg.seed)
             if st is not None:
                 ensembles.append(st)
-    best_single = ok[0].best_value
-    kept = [e for e in ensembles if e.best_value > best_single]
-
+    # 3. an ensemble replaces the chosen single candidate only beyond the margin
+    single = next(c for c in ok if c.candidate_id == chosen_single_id)
+    scores = {chosen_single_id: folds_of(single), **{f"ensemble/{e.kind}": folds_of(e) for e in ensembles}}
+    chosen_id, ens_cmps = select(chosen_single_id, scores, greater_is_better=primary.greater_is_better, z=z)
+    kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in ens_cmps)]
     ens_s = time.perf_counter() - t_ens
     # ---------------------------------------------------------------- leaderboard
     t_lb = time.perf_counter()
@@ -229,13 +259,17 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
                     "params": json.dumps({"members": members, "weights": e.weights}, sort_keys=True)})
         rows.append(row)
     leaderboard = rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
-    recommendation = recommend(leaderboard, primary.name, primary.greater_is_better)
-    baseline = next((c for c in candidates if c.model == BASELINE_MODEL and c.default_value is not None), None)
-    if baseline is not None:
+    recommendation = recommend(leaderboard, primary.name, primary.greater_is_better, chosen=chosen_id)
+    recommendation["selection"] = _selection_record(z, incumbent.candidate_id, chosen_single_id, chosen_id,
+                                                    single_cmps, ens_cmps, ok)
+    recommendation["rationale"] = _selection_sentence(recommendation["selection"], primary.name) + " " + \
+        recommendation["rationale"]
+    if baseline is not None and baseline.default_value is not None:
         recommendation["baseline"] = {"candidate_id": baseline.candidate_id, "params": "defaults",
                                       "score": float(baseline.default_value * primary.sign())}
     recommendation["ensembles"] = {e.kind: {"score": float(e.best_value * primary.sign()),
-                                            "kept": e in kept, "members": [m.candidate_id for m in e.members]}
+                                            "kept": e in kept, "members": [m.candidate_id for m in e.members],
+                                            "vs": chosen_single_id}
                                    for e in ensembles}
     recommendation["cv"] = {"strategy": strategy, "folds": len(splits)}
     recommendation["seed"] = cfg.seed
@@ -309,6 +343,37 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     metrics["train_seconds_total"] = total
     return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
                        resolved.skipped)
+
+
+def _selection_record(z, incumbent_id, single_id, chosen_id, single_cmps, ens_cmps, ok) -> dict[str, Any]:
+    """What the noise-margin rule compared and decided (kept in recommendation.json)."""
+    return {
+        "rule": (f"a challenger replaces the simpler incumbent only when its mean paired per-fold CV advantage "
+                 f"exceeds {z:g} standard error(s) of the paired differences"),
+        "margin_se": z,
+        "incumbent": incumbent_id,
+        "chosen_single": single_id,
+        "chosen": chosen_id,
+        "tuning_kept": {c.candidate_id: c.tuning_kept for c in ok if c.tuning_kept is not None},
+        "comparisons": [c.as_dict() for c in [*single_cmps, *ens_cmps]],
+    }
+
+
+def _selection_sentence(sel: dict[str, Any], primary: str) -> str:
+    inc, single, chosen = sel["incumbent"], sel["chosen_single"], sel["chosen"]
+    cmps = {(c["challenger"], c["incumbent"]): c for c in sel["comparisons"]}
+    parts = []
+    if single == inc:
+        parts.append(f"No candidate beat the incumbent {inc} by more than {sel['margin_se']:g} standard error(s) of "
+                     f"the paired per-fold {primary} differences, so it is kept.")
+    else:
+        c = cmps[(single, inc)]
+        parts.append(f"{single} beats the incumbent {inc} by {c['mean_diff']:.3g} {primary} per fold "
+                     f"(margin {c['margin']:.2g}).")
+    if chosen != single:
+        c = cmps[(chosen, single)]
+        parts.append(f"{chosen} beats {single} by {c['mean_diff']:.3g} (margin {c['margin']:.2g}).")
+    return " ".join(parts)
 
 
 def _num(v) -> float | None:

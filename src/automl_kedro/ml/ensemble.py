@@ -1,7 +1,8 @@
 """Voting and stacking ensembles built from the candidates' out-of-fold predictions.
 
 Both are scored on the same CV folds as the single candidates, from out-of-fold predictions
-only, so the comparison is honest enough to decide whether an ensemble is kept:
+only, so they are compared fold by fold with the chosen single candidate; an ensemble is kept
+only when it beats it beyond the noise margin of :mod:`automl_kedro.ml.selection`:
 
 - voting: greedy forward selection with replacement (weights = how often a member was picked)
   over the top candidates' out-of-fold predictions / probabilities;

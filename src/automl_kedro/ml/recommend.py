@@ -51,13 +51,17 @@ def pareto_front(df: pd.DataFrame, primary: str, greater_is_better: bool) -> pd.
     return df[np.asarray(keep, dtype=bool)]
 
 
-def recommend(leaderboard: pd.DataFrame, primary: str, greater_is_better: bool = True) -> dict[str, Any]:
-    """Best by ``primary``; alternatives within one standard deviation of it; Pareto set; rationale."""
+def recommend(leaderboard: pd.DataFrame, primary: str, greater_is_better: bool = True,
+              chosen: str | None = None) -> dict[str, Any]:
+    """Best by ``primary`` (or ``chosen``, picked by the engine's noise-margin rule); alternatives
+    within one standard deviation of it; Pareto set; rationale."""
     ranked = rank_leaderboard(leaderboard, primary, greater_is_better)
     ok = ranked[ranked["status"] == "ok"]
     if ok.empty:
         raise ValueError("No successful candidate to recommend.")
-    best = ok.iloc[0]
+    if chosen is not None and chosen not in set(ok["candidate_id"]):
+        raise ValueError(f"The chosen candidate {chosen!r} is not a successful row of the leaderboard.")
+    best = ok.iloc[0] if chosen is None else ok[ok["candidate_id"] == chosen].iloc[0]
     best_d = _row(best, primary)
     sign = 1.0 if greater_is_better else -1.0
     threshold = best_d["score"] - sign * best_d["std"]
@@ -67,9 +71,12 @@ def recommend(leaderboard: pd.DataFrame, primary: str, greater_is_better: bool =
     pareto = pareto_front(ok, primary, greater_is_better)
     fast_d, small_d = _row(fastest, primary), _row(smallest, primary)
     direction = "higher" if greater_is_better else "lower"
+    top = chosen is None or chosen == str(ok.iloc[0]["candidate_id"])
     parts = [
-        f"{best_d['candidate_id']} has the best mean cross-validated {primary} "
-        f"({best_d['score']:.4g} ± {best_d['std']:.2g}; {direction} is better) of {len(ok)} successful candidates"
+        f"{best_d['candidate_id']} has the {'best ' if top else ''}mean cross-validated {primary} "
+        f"({best_d['score']:.4g} ± {best_d['std']:.2g}; {direction} is better)"
+        + (" of " if top else f" (best of {len(ok)}: {ok.iloc[0]['candidate_id']}, within the noise margin) among ")
+        + f"{len(ok)} successful candidates"
         + (f" ({len(ranked) - len(ok)} failed)" if len(ranked) > len(ok) else "") + "."
     ]
     if fast_d["candidate_id"] != best_d["candidate_id"]:

@@ -69,6 +69,8 @@ class Candidate:
     fold_model: Any = None  # the best trial's pipeline fitted on the first fold
     trial_seconds: list[float] = field(default_factory=list)
     default_value: float | None = None
+    default_state: dict[str, Any] | None = None  # what the default-params trial found (see restore_defaults)
+    tuning_kept: bool | None = None  # None: not tuned; False: tuned params lost to the defaults within noise
     study_name: str = ""
     task: str = "regression"
     stopped: bool = False
@@ -84,6 +86,18 @@ class Candidate:
     @property
     def tried(self) -> bool:
         return self.status != "pending"
+
+    _STATE = ("best_value", "best_params", "fold_metrics", "oof_pred", "oof_proba", "fit_seconds",
+              "predict_seconds", "fold_model")
+
+    def snapshot_defaults(self) -> None:
+        self.default_state = {k: getattr(self, k) for k in self._STATE}
+
+    def restore_defaults(self) -> None:
+        """Back to the default-params trial's results (tuning did not beat them beyond the noise margin)."""
+        if self.default_state is not None:
+            for k, v in self.default_state.items():
+                setattr(self, k, v)
 
     def final_params(self) -> dict[str, Any]:
         return {**self.spec.defaults, **self.best_params}
@@ -312,6 +326,7 @@ class Search:
         cand.trial_seconds.append(time.perf_counter() - t0)
         if is_default:
             cand.default_value = cand.best_value
+            cand.snapshot_defaults()
         cand.status = "ok"
         return True
 

@@ -23,6 +23,22 @@ def _storage_url(study_storage: Any, params: TrainParams) -> str | None:
     return url if "://" in url else f"sqlite:///{url}"
 
 
+def engine_config(params: TrainParams | dict[str, Any], *, cv_strategy: str | None = None,
+                  storage: str | None = None) -> EngineConfig:
+    """The engine settings of a ``train:`` section (also used by benchmarks/bench_models.py)."""
+    if not isinstance(params, TrainParams):
+        params = TrainParams.model_validate(params or {})
+    return EngineConfig(
+        models=params.model_names(), model_params=params.model_params(), metrics=params.metrics,
+        primary_metric=params.primary_metric, cv_strategy=cv_strategy or params.cv_strategy,
+        cv_folds=params.cv_folds, time_budget_s=params.time_budget_s, n_trials=params.n_trials,
+        n_jobs=params.n_jobs, seed=params.seed, storage=storage if storage is not None else params.storage,
+        study_prefix=params.study_name, ensembles=tuple(params.ensembles), ensemble_top_k=params.ensemble_top_k,
+        include_baseline=params.include_baseline, backend=params.parallel_backend, plugins=tuple(params.plugins),
+        figures=params.figures, selection_margin_se=params.selection_margin_se,
+    )
+
+
 def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
                      params_train: dict[str, Any], params_split: dict[str, Any], study_storage: Any = None):
     """Search candidates on the train (+val) rows -> (model, preprocess, metrics, leaderboard,
@@ -44,15 +60,7 @@ def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessor
     strategy = params.cv_strategy
     if strategy == "auto" and split.get("method") in ("group", "time"):
         strategy = split["method"]
-    config = EngineConfig(
-        models=params.model_names(), model_params=params.model_params(), metrics=params.metrics,
-        primary_metric=params.primary_metric, cv_strategy=strategy, cv_folds=params.cv_folds,
-        time_budget_s=params.time_budget_s, n_trials=params.n_trials, n_jobs=params.n_jobs, seed=params.seed,
-        storage=_storage_url(study_storage, params), study_prefix=params.study_name,
-        ensembles=tuple(params.ensembles), ensemble_top_k=params.ensemble_top_k,
-        include_baseline=params.include_baseline, backend=params.parallel_backend, plugins=tuple(params.plugins),
-        figures=params.figures,
-    )
+    config = engine_config(params, cv_strategy=strategy, storage=_storage_url(study_storage, params))
     result = train(X, y, task, preprocessors, config, groups=groups, times=times)
     for name, reason in result.skipped_models.items():
         logger.warning("model %s left out: %s", name, reason)
