@@ -22,16 +22,12 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from automl_kedro.hooks import process_of as _process_of
 from automl_kedro.run_context import current, has_current
 from automl_kedro.tracking import naming
 from automl_kedro.tracking.publisher import TASK_TYPES, Publication, TaskSpec, write_manifest
 
 logger = logging.getLogger(__name__)
-
-
-def _process_of(node: Any) -> str | None:
-    namespace = getattr(node, "namespace", None)
-    return namespace.split(".")[0] if namespace else None
 
 
 class ClearMLHook:
