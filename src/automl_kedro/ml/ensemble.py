@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.utils.metaestimators import available_if
 
-from automl_kedro.ml.metrics import MetricSpec, compute_metrics
+from automl_kedro.ml.metrics import MetricSpec, align_proba, compute_metrics
 
 
 @dataclass
@@ -42,18 +42,15 @@ def _fit_member(m, X, y):
     return clone(m).fit(X, y)
 
 
+def _fit_members(members, X, y, n_jobs):
+    """Every member refit on all rows, in threads (estimators release the GIL)."""
+    return Parallel(n_jobs=n_jobs, backend="threading")(delayed(_fit_member)(m, X, y) for m in members)
+
+
 def _member_output(member, X, task, classes):
     if task == "regression":
         return np.asarray(member.predict(X), dtype=float)
-    p = np.asarray(member.predict_proba(X), dtype=float)
-    mc = [str(c) for c in member.classes_]
-    if mc != [str(c) for c in classes]:
-        full = np.zeros((len(p), len(classes)))
-        idx = {str(c): i for i, c in enumerate(classes)}
-        for j, c in enumerate(mc):
-            full[:, idx[c]] = p[:, j]
-        p = full
-    return p
+    return align_proba(member.predict_proba(X), member.classes_, classes)
 
 
 def _not_regression(self):
@@ -70,8 +67,7 @@ class VotingEnsemble(BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        self.members_ = Parallel(n_jobs=self.n_jobs, backend="threading")(
-            delayed(_fit_member)(m, X, y) for m in self.members)
+        self.members_ = _fit_members(self.members, X, y, self.n_jobs)
         if self.task != "regression":
             self.classes_ = np.unique(np.asarray(y))
         return self
@@ -104,8 +100,7 @@ class StackingEnsemble(BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X, y):
-        self.members_ = Parallel(n_jobs=self.n_jobs, backend="threading")(
-            delayed(_fit_member)(m, X, y) for m in self.members)
+        self.members_ = _fit_members(self.members, X, y, self.n_jobs)
         if self.task != "regression":
             self.classes_ = np.asarray(self.classes, dtype=object)
         return self

@@ -42,6 +42,22 @@ def get_metric(name: str) -> MetricSpec:
     return METRICS.get(name)
 
 
+def align_proba(proba, model_classes, classes) -> np.ndarray:
+    """Probability columns re-ordered (and zero-filled) to follow ``classes``.
+
+    A model fitted on a fold that lacks a class returns fewer columns, in its own order.
+    """
+    proba = np.asarray(proba, dtype=float)
+    have = [str(c) for c in model_classes]
+    if have == [str(c) for c in classes]:
+        return proba
+    full = np.zeros((len(proba), len(classes)))
+    index = {str(c): i for i, c in enumerate(classes)}
+    for j, c in enumerate(have):
+        full[:, index[c]] = proba[:, j]
+    return full
+
+
 def _binary_pos(proba, classes):
     return proba[:, 1]
 

@@ -35,7 +35,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from automl_kedro.ml.metrics import MetricSpec, compute_metrics
+from automl_kedro.ml.metrics import MetricSpec, align_proba, compute_metrics
 from automl_kedro.ml.models import BASELINE_MODEL, ModelSpec
 
 log = logging.getLogger(__name__)
@@ -145,14 +145,7 @@ def _proba(model, X, classes):
         calibrated = False
     else:
         return None, False
-    model_classes = [str(c) for c in getattr(model, "classes_", classes)]
-    if model_classes != [str(c) for c in classes]:
-        full = np.zeros((len(p), len(classes)))
-        index = {str(c): i for i, c in enumerate(classes)}
-        for j, c in enumerate(model_classes):
-            full[:, index[c]] = p[:, j]
-        p = full
-    return p, calibrated
+    return align_proba(p, getattr(model, "classes_", classes), classes), calibrated
 
 
 def _fit_predict_fold(pipe, X, y, tr, va, classes, keep_model):
