@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.phases import PHASES
 
 RUN_ID_ENV = "AUTO_ML_RUN_ID"
 RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -41,7 +42,7 @@ META_KEYS = (
     "tags",
 )
 # Which processes a run-wide value describes (dataset_hash describes every process).
-_MODEL_PROCESSES = {"train", "evaluate", "report", "predict", "visualize"}
+_MODEL_PROCESSES = {p.name for p in PHASES.values() if p.reads_model}
 
 
 def new_run_id(now: datetime | None = None) -> str:

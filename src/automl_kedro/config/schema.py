@@ -18,17 +18,9 @@ from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, S
 from automl_kedro.config.run import PredictParams, ReportParams, RunParams
 from automl_kedro.config.train import EvaluateParams, TrainParams
 from automl_kedro.errors import ParameterError
+from automl_kedro.phases import phase_names
 
-PROCESSES = (
-    "build_dataset",
-    "audit_dataset",
-    "featurize",
-    "train",
-    "evaluate",
-    "report",
-    "predict",
-    "visualize",
-)
+PROCESSES = phase_names()
 
 
 class Params(Section):

@@ -15,6 +15,7 @@ from typing import Any
 from kedro.io import AbstractDataset, DatasetError
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.phases import PHASES
 from automl_kedro.run_context import current
 
 
@@ -113,13 +114,7 @@ class RunPathDataset(AbstractDataset):
         return {"process": self.process, "path": self.path}
 
 
-CONTRACT_FILES: dict[str, tuple[str, ...]] = {
-    "build_dataset": ("config.yaml", "meta.json", "logs", "dataset/dataset_index.csv", "dataset/split.json"),
-    "audit_dataset": ("config.yaml", "meta.json", "logs", "audit/audit_report.json", "audit/audit_report.md", "plots"),
-    "featurize": ("config.yaml", "meta.json", "logs", "features/features_manifest.json"),
-    "train": ("config.yaml", "meta.json", "logs", "model/model.ckpt", "model/preprocess.pkl", "metrics.json", "leaderboard.csv"),
-    "evaluate": ("config.yaml", "meta.json", "logs", "metrics.json", "predictions.csv"),
-}
+CONTRACT_FILES: dict[str, tuple[str, ...]] = {n: p.contract_files for n, p in PHASES.items() if p.contract_files}
 
 
 class ArtifactInventoryDataset(AbstractDataset):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from automl_kedro.phases import PHASES
 from automl_kedro.secrets import redact
 
 SECTIONS = ("Data", "Preprocessing", "Model", "CrossValidation", "Evaluation", "Optimization",
@@ -14,17 +15,7 @@ SECTIONS = ("Data", "Preprocessing", "Model", "CrossValidation", "Evaluation", "
 CHILD_PROJECT = "train_models"
 
 # Which sections each phase connects (the ones that apply to it).
-PHASE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "build_dataset": ("Data", "Output", "ClearML"),
-    "audit_dataset": ("Data", "Output", "ClearML"),
-    "featurize": ("Data", "Preprocessing", "Output", "ClearML"),
-    "train": ("Data", "Preprocessing", "Model", "CrossValidation", "Evaluation", "Optimization",
-              "Output", "ClearML"),
-    "evaluate": ("Data", "Model", "Evaluation", "Output", "ClearML"),
-    "report": ("Evaluation", "Output", "ClearML"),
-    "predict": ("Data", "Model", "Output", "ClearML"),
-    "visualize": ("Evaluation", "Output", "ClearML"),
-}
+PHASE_SECTIONS: dict[str, tuple[str, ...]] = {name: p.sections for name, p in PHASES.items()}
 _DEFAULT_SECTIONS = ("Data", "Output", "ClearML")
 
 # train.<key> -> section; keys not listed here belong to Optimization.

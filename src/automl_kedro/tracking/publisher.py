@@ -22,6 +22,7 @@ from typing import Any
 
 from automl_kedro.secrets import redact, redact_text
 from automl_kedro.tracking.naming import split_title
+from automl_kedro.phases import PHASES
 from automl_kedro.tracking.sdk import TASK_INIT_KWARGS
 
 logger = logging.getLogger(__name__)
@@ -29,16 +30,7 @@ logger = logging.getLogger(__name__)
 SESSIONS_DIR = "clearml"
 MANIFEST = "sessions.json"
 MAX_TABLE_ROWS = 1000
-TASK_TYPES = {
-    "build_dataset": "data_processing",
-    "audit_dataset": "qc",
-    "featurize": "data_processing",
-    "train": "training",
-    "evaluate": "testing",
-    "report": "custom",
-    "predict": "inference",
-    "visualize": "custom",
-}
+TASK_TYPES = {name: p.task_type for name, p in PHASES.items()}
 
 
 @dataclass
