@@ -138,8 +138,9 @@ class RunContextHook:
     @hook_impl
     def before_node_run(self, node) -> None:
         process = process_of(node)
-        if process:
+        if process and process not in self._started:
             self._started.add(process)
+            logger.info("phase %s started", process)
         if self._log_handler is not None:
             self._log_handler.process = process
 

@@ -158,6 +158,10 @@ def _make_unique_dir(base: Path, name: str, run_suffix: str) -> Path:
     raise AssertionError("unreachable")  # itertools.count never ends
 
 
+def _short(value: Any, limit: int = 300) -> Any:
+    return value[:limit] + "..." if isinstance(value, str) and len(value) > limit else value
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -392,7 +396,7 @@ class RunContext:
 
         meta = redact(self.meta(process))
         write_status_file(self._dirs[process] / "meta.json", json.dumps(meta, indent=2, default=str),
-                          compact=json.dumps({k: meta.get(k) for k in _COMPACT_META_KEYS}, default=str))
+                          compact=json.dumps({k: _short(meta.get(k)) for k in _COMPACT_META_KEYS}, default=str))
 
     def add_listener(self, listener) -> None:
         """Call ``listener(process, status)`` when a process finishes ('complete' or 'failed').
