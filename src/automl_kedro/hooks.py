@@ -14,12 +14,15 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 
 from automl_kedro.config import validate_params
+from automl_kedro.config.checks import check_against_data
 from automl_kedro.datasets.run_artifact import RunArtifactDataset
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.run_context import FINAL_STATUSES, RunContext, current, has_current, set_current
 
 logger = logging.getLogger(__name__)
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# build_dataset's outputs that parameters are checked against (catalog names).
+DATASET_OUTPUT, SCHEMA_OUTPUT = "build_dataset.dataset", "build_dataset.schema"
 
 
 def interrupt_reason(signum: int) -> str:
@@ -177,12 +180,16 @@ class RunContextHook:
         self._apply_run_meta(dataset, data, process)
 
     @hook_impl
-    def after_node_run(self, node) -> None:
+    def after_node_run(self, node, outputs: dict[str, Any]) -> None:
         # Kedro saves a node's outputs after this hook: the process is complete when its
         # last node has run and every output of it has been saved.
         process = process_of(node)
         if not process:
             return
+        if {DATASET_OUTPUT, SCHEMA_OUTPUT} <= set(outputs or {}):
+            # The data is read, nothing is written yet: check what only the data can tell.
+            check_against_data(current().params, outputs[DATASET_OUTPUT], outputs[SCHEMA_OUTPUT],
+                               current().active_processes)
         self._remaining[process] -= 1
         self._unsaved[process] += len(node.outputs)
         self._finish_if_done(process)
