@@ -24,7 +24,7 @@ MESSY = ROOT / "data" / "01_raw" / "messy_example.csv"
 
 @pytest.fixture(scope="module")
 def penguins():
-    return build_dataset({"path": str(PENGUINS), "target": "species", "personal_columns": ["sex"]}, {})
+    return build_dataset({"path": str(PENGUINS), "target": "species"}, {})
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,8 @@ def test_featurize_penguins_outputs(penguins):
 
 
 def test_personal_columns_are_masked(penguins):
-    rows = featurize(penguins.dataset, penguins.schema, {}).sample_rows
+    # build_dataset drops declared personal columns; featurize still masks any that reach it
+    rows = featurize(penguins.dataset, {**penguins.schema, "personal_columns": ["sex"]}, {}).sample_rows
     sex = rows[rows["source_columns"] == "sex"]
     assert len(sex) and (sex["value"] == "***").all()
     assert (rows[rows["column"] == "island"]["value"] != "***").all()
@@ -120,9 +121,13 @@ def test_high_cardinality_datetime_and_text_on_messy_file(messy):
     names = [f["name"] for f in result.features_manifest["variants"]["m"]["features"]]
     assert "postcode_freq" in names and not any(n.startswith("postcode_F") for n in names)
     assert {"signup_date_year", "signup_date_month", "signup_date_dayofweek"} <= set(names)
-    assert "full_name_n_chars" in names
-    masked = result.sample_rows[result.sample_rows["source_columns"] == "full_name"]
-    assert (masked["value"] == "***").all()
+    with_text = build_dataset({"path": str(MESSY), "target": "churned", "personal_columns": ["full_name"],
+                               "column_types": {"comment": "text"}}, {})
+    text = featurize(with_text.dataset, with_text.schema, {"variants": [{"id": "m"}]})
+    assert "comment_n_chars" in [f["name"] for f in text.features_manifest["variants"]["m"]["features"]]
+    # full_name is declared personal: never a feature, not in the samples
+    assert not any(n.startswith("full_name") for n in names)
+    assert not result.sample_rows["source_columns"].astype(str).str.contains("full_name").any()
 
 
 def test_polynomial_and_pca(penguins):

@@ -79,3 +79,124 @@ def test_secrets_never_reach_config_or_meta(tmp_path):
     d = ctx.run_dir("build_dataset")
     text = (d / "config.yaml").read_text() + (d / "meta.json").read_text()
     assert "s3cr3t" not in text and "offline" in text
+
+
+def _claim_run_dir(root: str, run_id: str, barrier, results) -> None:
+    ctx = _ctx(Path(root), run_id)
+    barrier.wait()
+    try:
+        results.put(str(ctx.run_dir("train")))
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(f"ERROR {type(exc).__name__}: {exc}")
+
+
+def test_run_dirs_never_race_between_processes(tmp_path):
+    """Processes started at the same instant with the same run id: each gets its own directory."""
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    n = 12
+    barrier, results = mp.Barrier(n), mp.Queue()
+    procs = [mp.Process(target=_claim_run_dir, args=(str(tmp_path), "20261122-143005-abcdef", barrier, results))
+             for _ in range(n)]
+    for proc in procs:
+        proc.start()
+    got = [results.get(timeout=120) for _ in range(n)]
+    for proc in procs:
+        proc.join()
+    assert not [g for g in got if g.startswith("ERROR")]
+    assert len(set(got)) == n
+    for path in map(Path, got):
+        assert json.loads((path / "meta.json").read_text())["status"] == "running"
+        assert (path / "config.yaml").is_file() and (path / "logs").is_dir()
+
+
+def test_run_dirs_never_race_between_threads(tmp_path):
+    import queue
+    import threading
+
+    n = 32
+    barrier, results = threading.Barrier(n), queue.Queue()
+    threads = [threading.Thread(target=_claim_run_dir, args=(str(tmp_path), f"20261122-143005-{i:06x}", barrier, results))
+               for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    got = [results.get_nowait() for _ in range(n)]
+    assert not [g for g in got if g.startswith("ERROR")] and len(set(got)) == n
+
+
+_FULL_DISKS: list[str] = []  # directories that behave as if their disk were full
+
+
+def _audit_open(event: str, args: tuple) -> None:
+    """An audit hook (process-wide, so it checks _FULL_DISKS): opening a file under a full directory
+    so as to create or truncate it fails with ENOSPC, as a full disk does; plain opens pass."""
+    import errno
+    import os
+
+    if event != "open" or not _FULL_DISKS or not isinstance(args[0], (str, os.PathLike)):
+        return
+    path, mode, flags = str(args[0]), args[1], args[2] or 0
+    creates = (isinstance(mode, str) and any(c in mode for c in "wax")) or bool(flags & (os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+    if creates and any(path.startswith(root) for root in _FULL_DISKS):
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+
+
+_AUDIT_HOOK_ADDED: list[bool] = []
+
+
+def _full_disk(monkeypatch, under: Path) -> None:
+    """From now on (for this test) ``under`` is on a full disk: no file can be created or grown there
+    (open and os.write fail with ENOSPC); bytes already allocated can be overwritten in place."""
+    import errno
+    import os
+    import sys
+
+    if not _AUDIT_HOOK_ADDED:
+        sys.addaudithook(_audit_open)
+        _AUDIT_HOOK_ADDED.append(True)
+    _FULL_DISKS.append(str(under))
+    real_write = os.write
+
+    def write(fd, data):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            target = ""
+        if target.startswith(str(under)) and os.lseek(fd, 0, os.SEEK_CUR) + len(data) > os.fstat(fd).st_size:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+
+
+@pytest.fixture(autouse=True)
+def _disks_not_full():
+    yield
+    _FULL_DISKS.clear()
+
+
+def test_status_is_written_on_a_full_disk_and_no_temp_file_is_left(tmp_path, monkeypatch):
+    ctx = _ctx(tmp_path, "full-disk")
+    run_dir = ctx.run_dir("train")
+    _full_disk(monkeypatch, tmp_path)
+    ctx.finish("train", "failed", error="OSError: [Errno 28] No space left on device: model.ckpt")
+    meta = json.loads((run_dir / "meta.json").read_text())
+    assert meta["status"] == "failed" and "No space left" in meta["error"] and meta["run_id"] == "full-disk"
+    assert meta["finished_at"] and meta["config_hash"], "the whole meta fits in the space kept for it"
+    assert sorted(p.name for p in run_dir.iterdir()) == ["config.yaml", "logs", "meta.json"]
+
+
+def test_a_long_status_on_a_full_disk_falls_back_to_the_compact_meta(tmp_path, monkeypatch):
+    ctx = _ctx(tmp_path, "full-disk")
+    run_dir = ctx.run_dir("train")
+    _full_disk(monkeypatch, tmp_path)
+    ctx.finish("train", "interrupted", error="interrupted by SIGTERM " + "x" * 6000)
+    meta = json.loads((run_dir / "meta.json").read_text())
+    assert meta["status"] == "interrupted" and meta["error"].startswith("interrupted by SIGTERM")
+    assert set(meta) == {"run_id", "process_name", "created_at", "status", "error", "finished_at", "experiment"}
+    assert not (run_dir / "meta.json.tmp").exists()
+    with pytest.raises(AutoMLInputError, match="No complete 'train' run"):
+        find_run(tmp_path / "runs", "train")

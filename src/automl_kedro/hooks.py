@@ -2,7 +2,11 @@
 of each process written as the artifact contract says."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -10,11 +14,22 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 
 from automl_kedro.config import validate_params
+from automl_kedro.config.checks import check_against_data
 from automl_kedro.datasets.run_artifact import RunArtifactDataset
 from automl_kedro.errors import AutoMLInputError
-from automl_kedro.run_context import RunContext, current, has_current, set_current
+from automl_kedro.run_context import FINAL_STATUSES, RunContext, current, has_current, set_current
 
 logger = logging.getLogger(__name__)
+INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# build_dataset's outputs that parameters are checked against (catalog names).
+DATASET_OUTPUT, SCHEMA_OUTPUT = "build_dataset.dataset", "build_dataset.schema"
+
+
+def interrupt_reason(signum: int) -> str:
+    """What meta.json and the ClearML task say about an interrupted phase."""
+    name = signal.Signals(signum).name
+    how = " (Ctrl-C)" if signum == signal.SIGINT else ""
+    return f"interrupted by {name}{how}: the phase did not finish; rerun it"
 
 
 def process_of(node) -> str | None:
@@ -71,9 +86,13 @@ class ProcessLogHandler(logging.Handler):
         from automl_kedro.secrets import redact_text
 
         path = self.ctx.run_dir(process) / "logs" / f"{process}.log"
-        with path.open("a", encoding="utf-8") as handle:
-            for line in self._pending.pop(process):
-                handle.write(redact_text(line) + "\n")
+        lines = self._pending.pop(process)
+        try:
+            with path.open("a", encoding="utf-8") as handle:
+                for line in lines:
+                    handle.write(redact_text(line) + "\n")
+        except OSError:  # a full disk must not turn a log line into a second failure
+            pass
 
 
 class RunContextHook:
@@ -84,6 +103,8 @@ class RunContextHook:
         self._remaining: Counter[str] = Counter()  # nodes of each process not yet run
         self._unsaved: Counter[str] = Counter()  # outputs of finished nodes not yet saved
         self._log_handler: ProcessLogHandler | None = None
+        self._started: set[str] = set()  # processes that ran a node
+        self._previous_handlers: dict[int, Any] = {}
 
     @hook_impl
     def after_context_created(self, context) -> None:
@@ -113,12 +134,18 @@ class RunContextHook:
         ctx.active_processes = set(self._remaining)
         self._log_handler = ProcessLogHandler(ctx)
         logging.getLogger().addHandler(self._log_handler)
+        self._started = set()
+        self._install_signal_handlers()
         logger.info("run_id=%s dataset_key=%s experiment=%s", ctx.run_id, ctx.dataset_key, ctx.experiment)
 
     @hook_impl
     def before_node_run(self, node) -> None:
+        process = process_of(node)
+        if process and process not in self._started:
+            self._started.add(process)
+            logger.info("phase %s started", process)
         if self._log_handler is not None:
-            self._log_handler.process = process_of(node)
+            self._log_handler.process = process
 
     def _artifact(self, dataset_name: str) -> RunArtifactDataset | None:
         if self._catalog is None or dataset_name not in self._catalog:
@@ -153,12 +180,16 @@ class RunContextHook:
         self._apply_run_meta(dataset, data, process)
 
     @hook_impl
-    def after_node_run(self, node) -> None:
+    def after_node_run(self, node, outputs: dict[str, Any]) -> None:
         # Kedro saves a node's outputs after this hook: the process is complete when its
         # last node has run and every output of it has been saved.
         process = process_of(node)
         if not process:
             return
+        if {DATASET_OUTPUT, SCHEMA_OUTPUT} <= set(outputs or {}):
+            # The data is read, nothing is written yet: check what only the data can tell.
+            check_against_data(current().params, outputs[DATASET_OUTPUT], outputs[SCHEMA_OUTPUT],
+                               current().active_processes)
         self._remaining[process] -= 1
         self._unsaved[process] += len(node.outputs)
         self._finish_if_done(process)
@@ -180,7 +211,10 @@ class RunContextHook:
         input_error = find_input_error(error)
         logger.error("%s failed: %s", process, input_error or error)
         if input_error is None and not ctx.has_dir(process):
-            ctx.run_dir(process)
+            try:
+                ctx.run_dir(process)
+            except OSError as exc:
+                logger.error("Could not create the directory of %s (%s).", process, exc)
         if self._log_handler is not None:
             self._log_handler.flush_process(process)
         shown = input_error or error
@@ -198,7 +232,66 @@ class RunContextHook:
     def after_pipeline_run(self) -> None:
         self._detach()
 
+    # -- interruption (Ctrl-C, SIGTERM) ------------------------------------------------
+    def _install_signal_handlers(self) -> None:
+        """SIGINT and SIGTERM mark the running phases ``interrupted`` before the run stops.
+
+        Only the main thread may set handlers (a run started from another thread keeps the defaults).
+        """
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in INTERRUPT_SIGNALS:
+            try:
+                self._previous_handlers[signum] = signal.signal(signum, self._on_signal)
+            except (ValueError, OSError):  # not settable here
+                continue
+
+    def _restore_signal_handlers(self) -> None:
+        for signum, previous in self._previous_handlers.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        self._previous_handlers = {}
+
+    def _on_signal(self, signum: int, frame) -> None:
+        previous = self._previous_handlers.get(signum)
+        for each in INTERRUPT_SIGNALS:  # a second Ctrl-C must not cut the marking short
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(each, signal.SIG_IGN)
+        try:
+            self.mark_interrupted(interrupt_reason(signum))
+        finally:
+            self._restore_signal_handlers()
+            self._detach()
+        if callable(previous) and previous is not signal.default_int_handler:
+            previous(signum, frame)
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        else:  # default action of SIGTERM: end the process with that signal
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+
+    def mark_interrupted(self, reason: str) -> None:
+        """Every phase that started and has not finished: meta.json ``interrupted`` with ``reason``
+        (its directory is created if it had none yet, as for a failure), listeners called."""
+        if not has_current():
+            return
+        ctx = current()
+        for process in sorted(ctx.active_processes):
+            if ctx.status(process) in FINAL_STATUSES:
+                continue
+            if process not in self._started and not ctx.has_dir(process):
+                continue  # never started: nothing to mark
+            logger.error("%s interrupted: %s", process, reason)
+            try:
+                ctx.run_dir(process)
+            except OSError as exc:
+                logger.error("Could not create the directory of %s (%s).", process, exc)
+            if self._log_handler is not None:
+                self._log_handler.flush_process(process)
+            ctx.finish(process, "interrupted", error=reason)
+
     def _detach(self) -> None:
+        self._restore_signal_handlers()
         if self._log_handler is not None:
             logging.getLogger().removeHandler(self._log_handler)
             self._log_handler = None

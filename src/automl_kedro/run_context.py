@@ -9,9 +9,12 @@ Nothing else in the project invents run ids, timestamps or run directories.
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
+import itertools
 import json
+import logging
 import os
 import re
 import secrets as _random
@@ -26,6 +29,7 @@ import yaml
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.phases import PHASES
 
+logger = logging.getLogger(__name__)
 RUN_ID_ENV = "AUTO_ML_RUN_ID"
 RUN_ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 META_KEYS = (
@@ -41,6 +45,14 @@ META_KEYS = (
     "upstream_artifacts",
     "tags",
 )
+# A process ends in one of these; "latest" picks "complete" only.
+FINAL_STATUSES = ("complete", "failed", "interrupted")
+# What meta.json keeps when the disk is too full for the whole of it.
+_COMPACT_META_KEYS = ("run_id", "process_name", "created_at", "status", "error", "finished_at", "experiment")
+# meta.json is padded to whole blocks with at least this much spare room, so that a status change can
+# be written in place on a full disk (JSON ignores trailing whitespace).
+META_SPARE_BYTES = 1024
+_BLOCK = 4096
 # Which processes a run-wide value describes (dataset_hash describes every process).
 _MODEL_PROCESSES = {p.name for p in PHASES.values() if p.reads_model}
 
@@ -130,6 +142,71 @@ def find_run(runs_root: Path, process: str, selector: str = "latest") -> Path:
     return matches[-1]
 
 
+def _make_unique_dir(base: Path, name: str, run_suffix: str) -> Path:
+    """Create and return a new directory ``base/name`` (or ``name-<run suffix>``, ``name-2``, ...).
+
+    ``mkdir`` without ``exist_ok`` is the atomic claim: two runs started in the same second, or two
+    processes at the same instant, each get their own directory and never share or reuse one.
+    """
+    base.mkdir(parents=True, exist_ok=True)
+    names = itertools.chain([name, f"{name}-{run_suffix}"], (f"{name}-{i}" for i in itertools.count(2)))
+    for candidate in names:
+        try:
+            (base / candidate).mkdir()
+        except FileExistsError:
+            continue
+        return base / candidate
+    raise AssertionError("unreachable")  # itertools.count never ends
+
+
+def _short(value: Any, limit: int = 300) -> Any:
+    return value[:limit] + "..." if isinstance(value, str) and len(value) > limit else value
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_status_file(path: Path, text: str, compact: str | None = None) -> None:
+    """Write ``text`` to ``path`` so that a reader never sees a half-written file, even on a full disk.
+
+    Normally: a temporary file, padded with spaces to whole blocks (room for the next status), renamed
+    over ``path``. If that fails (ENOSPC, quota), the temporary file is removed and the text, or else
+    ``compact``, is written in place over the existing file's already allocated bytes, which needs no
+    new space. Raises OSError only when neither fits; never leaves ``<name>.tmp`` behind.
+    """
+    data = text.encode("utf-8")
+    size = -(-(len(data) + 1 + META_SPARE_BYTES) // _BLOCK) * _BLOCK
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _write_all(fd, data + b"\n" + b" " * (size - len(data) - 1))
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        return
+    except OSError as exc:
+        first_error = exc
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    try:
+        existing = path.stat().st_size
+    except OSError:
+        raise first_error from None
+    for candidate in (data, (compact or "").encode("utf-8")):
+        if candidate and len(candidate) < existing:
+            fd = os.open(path, os.O_WRONLY)
+            try:
+                _write_all(fd, candidate + b"\n" + b" " * (existing - len(candidate) - 1))
+            finally:
+                os.close(fd)
+            return
+    raise first_error
+
+
 @dataclass
 class RunContext:
     """Identity and bookkeeping of one `kedro run`."""
@@ -199,16 +276,9 @@ class RunContext:
         """This run's directory for ``process``, created (with config.yaml, meta.json) on first use."""
         if process in self._dirs:
             return self._dirs[process]
-        base = self.runs_root / process / f"{self.started_at:%Y-%m-%d}"
-        name = f"{self.started_at:%H%M%S}_{self.experiment}"
-        path = base / name
-        if path.exists():  # two runs in the same second: never reuse a directory
-            path = base / f"{name}-{self.run_id.rsplit('-', 1)[-1]}"
-        suffix = 2
-        while path.exists():
-            path = base / f"{name}-{suffix}"
-            suffix += 1
-        (path / "logs").mkdir(parents=True)
+        path = _make_unique_dir(self.runs_root / process / f"{self.started_at:%Y-%m-%d}",
+                                f"{self.started_at:%H%M%S}_{self.experiment}", self.run_id.rsplit("-", 1)[-1])
+        (path / "logs").mkdir()
         self._dirs[process] = path
         self._status[process] = "running"
         self.write_config(process)
@@ -322,12 +392,12 @@ class RunContext:
         path.write_text(yaml.safe_dump(self.config(process), sort_keys=False, allow_unicode=True))
 
     def write_meta(self, process: str) -> None:
+        """meta.json of ``process``; survives a full disk (see :func:`write_status_file`)."""
         from automl_kedro.secrets import redact
 
-        path = self._dirs[process] / "meta.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(redact(self.meta(process)), indent=2, default=str))
-        tmp.replace(path)
+        meta = redact(self.meta(process))
+        write_status_file(self._dirs[process] / "meta.json", json.dumps(meta, indent=2, default=str),
+                          compact=json.dumps({k: _short(meta.get(k)) for k in _COMPACT_META_KEYS}, default=str))
 
     def add_listener(self, listener) -> None:
         """Call ``listener(process, status)`` when a process finishes ('complete' or 'failed').
@@ -339,15 +409,19 @@ class RunContext:
         self._listeners.append(listener)
 
     def finish(self, process: str, status: str, error: str | None = None) -> None:
-        """Mark a process complete or failed (meta.json only if it wrote anything)."""
-        if self._status.get(process) in ("complete", "failed"):
+        """Mark a process complete, failed or interrupted (meta.json only if it wrote anything)."""
+        if self._status.get(process) in FINAL_STATUSES:
             return
         self._status[process] = status
         if error:
             self._values.setdefault(process, {})["error"] = error
         if process in self._dirs:
             self._values.setdefault(process, {})["finished_at"] = datetime.now(timezone.utc).astimezone().isoformat()
-            self.write_meta(process)
+            try:
+                self.write_meta(process)
+            except OSError as exc:  # the disk is full even for a status: say so, never hide the first error
+                logger.error("Could not record %s as %s in %s (%s).", process, status,
+                             self._dirs[process] / "meta.json", exc)
         for listener in list(self._listeners):
             listener(process, status)
 

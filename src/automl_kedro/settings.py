@@ -15,4 +15,7 @@ CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    # conf/local/parameters*.yml and `--params a.b=c` set single keys; they never replace a whole
+    # section of conf/base (Kedro's default "destructive" merge would).
+    "merge_strategy": {"parameters": "soft"},
 }

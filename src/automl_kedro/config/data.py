@@ -29,7 +29,8 @@ class DataParams(Section):
     id_column: str | None = None
     feature_columns: list[str] | None = Field(None, description="restrict the features to these columns (default: all)")
     column_types: dict[str, ColumnType] = Field(default_factory=dict, description="force a column's type")
-    personal_columns: list[str] = Field(default_factory=list, description="masked in samples and reports")
+    personal_columns: list[str] = Field(
+        default_factory=list, description="dropped when read (the id column excepted): never a feature, no value stored")
     delimiter: str | None = Field(None, description="CSV separator (default: detected)")
     encoding: str | None = Field(None, description="file encoding (default: detected, UTF-8 then Latin-1)")
     edit: EditParams = Field(default_factory=EditParams)

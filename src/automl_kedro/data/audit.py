@@ -18,6 +18,8 @@ from sklearn.metrics import balanced_accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from automl_kedro.secrets import REDACTED as MASK
+
 SEVERITIES = ("critical", "warning", "info")
 DEFAULTS: dict[str, Any] = {
     "top_n": 20,
@@ -183,6 +185,7 @@ def _column_profiles(dataset: pd.DataFrame, schema: dict[str, Any], columns: lis
     types = schema.get("all_column_types") or {**schema["column_types"], schema["target"]: schema.get("target_type")}
     reasons = schema.get("column_type_reasons", {})
     n = len(dataset)
+    personal = set(schema.get("personal_columns") or [])  # only the id column can still be here
     profiles = []
     for column in columns:
         series = dataset[column]
@@ -199,10 +202,11 @@ def _column_profiles(dataset: pd.DataFrame, schema: dict[str, Any], columns: lis
             "n_missing": n_missing,
             "missing_rate": round(n_missing / n, 4) if n else 0.0,
             "n_unique": n_unique,
-            "top_value": None if not n_unique else str(counts.index[0])[:60],
+            "top_value": None if not n_unique else (MASK if column in personal else str(counts.index[0])[:60]),
             "top_value_share": round(top_share, 4),
         }
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series) and n_missing < n:
+        if (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series) and n_missing < n
+                and column not in personal):
             described = series.describe()
             profile.update({k: float(described[k]) for k in ("mean", "std", "min", "max") if k in described})
         profiles.append(profile)
@@ -301,6 +305,18 @@ def audit(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] 
                                  f"{_names(text_cols)} {_verb(text_cols, 'holds', 'hold')} free text.",
                                  "The default preprocessing summarises text by its length only; extract what matters "
                                  "(e.g. keywords) into separate columns if it is important.", text_cols))
+
+    personal = list(schema.get("personal_columns") or [])
+    if personal:
+        kept_id = [c for c in personal if c == schema.get("id_column")]
+        dropped = [c for c in personal if c not in kept_id]
+        detail = (f"{_names(dropped)} {_verb(dropped, 'was', 'were')} declared personal (data.personal_columns) and "
+                  "excluded: dropped when the data was read, never a feature, no value stored or shown." if dropped else "")
+        if kept_id:
+            detail += (f" The id column {_names(kept_id)} is personal too: it only names rows (kept as sample_id), "
+                       "its values are not profiled.")
+        findings.append(_finding("personal", "info", "Personal columns excluded", detail.strip(),
+                                 "Nothing to do. To use such a column, take it out of data.personal_columns.", personal))
 
     # target
     y = dataset[target]

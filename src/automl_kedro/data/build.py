@@ -25,8 +25,9 @@ HASH_VERSION = 1
 # data.* keys that change the built table (the file location and naming do not).
 _HASHED_DATA_KEYS = (
     "target", "problem_type", "id_column", "column_types", "delimiter", "encoding", "edit",
-    "feature_columns", "max_classes",
+    "feature_columns", "max_classes", "personal_columns",
 )
+PERSONAL_REASON = "personal (data.personal_columns): dropped when the data was read; its values are stored nowhere"
 _DATA_DEFAULTS = {"problem_type": "auto", "max_classes": 20}
 _SPLIT_DEFAULTS = {"method": "auto", "test_size": 0.2, "val_size": 0.0, "seed": 42}
 _HASHED_SPLIT_KEYS = ("method", "test_size", "val_size", "seed", "group_column", "time_column")
@@ -68,6 +69,25 @@ def dataset_hash(content_sha256: str, data_params: dict[str, Any], split_params:
     return hashlib.sha256(blob).hexdigest()
 
 
+def _drop_personal(table: pd.DataFrame, personal: list[str], target: str, id_column: str | None,
+                   data_params: dict[str, Any], split_params: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+    """Drop the declared personal columns (the id column stays: it names rows) -> (table, dropped).
+
+    A personal column cannot also be the target, a requested feature, or the split's group/time column.
+    """
+    roles = {"data.target": [target], "data.feature_columns": data_params.get("feature_columns") or [],
+             "split.group_column": [split_params.get("group_column")], "split.time_column": [split_params.get("time_column")]}
+    for setting, columns in roles.items():
+        clash = [c for c in personal if c in columns]
+        if clash:
+            raise AutoMLInputError(
+                f"{setting} names {clash}, which data.personal_columns declares personal: a personal column is "
+                f"never used (only dropped). Remove it from one of the two settings."
+            )
+    dropped = [c for c in dict.fromkeys(personal) if c != id_column]
+    return table.drop(columns=dropped), dropped
+
+
 def build_dataset(
     data_params: dict[str, Any],
     split_params: dict[str, Any] | None = None,
@@ -100,6 +120,7 @@ def build_dataset(
             raise AutoMLInputError("data.id_column is the target column; choose the column that identifies rows.")
     personal = list(data_params.get("personal_columns") or [])
     check_columns_exist(table, personal, "data.personal_columns")
+    table, dropped_personal = _drop_personal(table, personal, target, id_column, data_params, split_params)
 
     missing_target = int(table[target].isna().sum())
     if missing_target:
@@ -141,6 +162,8 @@ def build_dataset(
             excluded[column] = f"{types[column]}: {reasons[column]}"
         else:
             features.append(column)
+    for column in dropped_personal:
+        excluded[column] = PERSONAL_REASON
     if not features:
         raise AutoMLInputError(
             f"No usable feature column is left besides the target {target!r} (excluded: {excluded or 'none'}). "

@@ -44,6 +44,7 @@ class ClearMLHook:
         self._publisher: Any = None
         self._effective_mode: str | None = None
         self._warmup: threading.Thread | None = None
+        self._publishing = False
 
     # -- setup --------------------------------------------------------------------
     @hook_impl
@@ -119,9 +120,16 @@ class ClearMLHook:
         """Run-context listener: a phase is complete or failed, its files are on disk."""
         if not self._on:
             return
-        if status == "failed":
+        if status != "complete":
             pub = self._pubs.setdefault(process, Publication(process))
-            pub.error = pub.error or current().meta(process).get("error") or "failed"
+            pub.error = pub.error or current().meta(process).get("error") or status
+            pub.status = status
+        if self._publishing:
+            # A signal arrived while another phase was being published (same thread): the SDK allows
+            # one open task, so this phase keeps its meta.json status and is not published.
+            logger.warning("ClearML: %s ended (%s) while another phase was being published; not published.",
+                           process, status)
+            return
         self._publish(process)
 
     # -- publishing -----------------------------------------------------------------------
@@ -149,6 +157,8 @@ class ClearMLHook:
     def _publish_job(self, process, spec, pub, run_dir, contract, children, run_id) -> None:
         """Open, report, close, keep the zips, write sessions.json."""
         started = time.perf_counter()
+        self._publishing = True
+        records: list[dict[str, Any]] = []
         try:
             publisher = self._get_publisher()
             records = publisher.publish(spec, pub, run_dir, contract, children)
@@ -158,6 +168,11 @@ class ClearMLHook:
         except Exception as exc:  # noqa: BLE001 - tracking must never break or lose a run
             logger.warning("ClearML: publishing %s failed (%s: %s); the run's files are intact.",
                            process, type(exc).__name__, exc)
+        finally:
+            self._publishing = False
+        for record in records:
+            if record.get("warning"):
+                logger.warning("ClearML: %s: %s", record.get("name"), record["warning"])
 
     def phase_spec(self, process: str) -> TaskSpec:
         """Name, project, tags, sections, config and user properties of a phase task."""

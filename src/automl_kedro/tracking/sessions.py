@@ -91,6 +91,39 @@ def read_session(zip_path: Path | str) -> OfflineSession:
     return OfflineSession(zip_path=zip_path, task=task, events=events, logs=logs, files=names)
 
 
+def session_shortfall(zip_path: Path | str, reported: Any) -> dict[str, str]:
+    """What a session zip lacks of what was reported (``Reported``): {} when it holds everything.
+
+    Counts scalar events, plots (figures and tables), debug media, artifacts (by name) and output models.
+    """
+    try:
+        session = read_session(zip_path)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return {"zip": f"unreadable ({type(exc).__name__})"}
+    held = {
+        "scalars": sum(1 for e in session.events if e.get("type") == "training_stats_scalar"),
+        "plots": len(session.plots()),
+        "media": len(session.media()),
+        "output_models": len(session.task.get("offline_output_models") or []),
+    }
+    missing = {kind: f"{held[kind]} of {getattr(reported, kind)}"
+               for kind in held if held[kind] < getattr(reported, kind)}
+    lost = sorted(set(reported.artifacts) - set(session.artifacts()))
+    if lost:
+        missing["artifacts"] = "without " + ", ".join(lost)
+    return missing
+
+
+def zip_session_folder(folder: Path, archive: Path) -> None:
+    """(Re)build a session zip from its folder, written aside and renamed (never half a zip)."""
+    partial = archive.with_name(archive.name + ".partial")
+    with zipfile.ZipFile(partial, "w", allowZip64=True, compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, arcname=path.relative_to(folder).as_posix())
+    partial.replace(archive)
+
+
 def run_dirs(runs_root: Path, run_id: str) -> list[Path]:
     """Every phase directory of ``run_id`` under ``runs_root`` (``<process>/<date>/<time>_<exp>``)."""
     found = []
@@ -141,7 +174,7 @@ def upload_run(runs_root: Path, run_id: str, project_path: Path | str = ".") -> 
     """Import every offline session of ``run_id`` into the configured server; old id -> new id.
 
     Phase tasks go first; each child's parent is remapped to its phase task's new id. Tasks that
-    failed offline are marked failed on the server.
+    failed offline are marked failed on the server, interrupted ones stopped with their reason.
     """
     from automl_kedro.tracking.settings import require_server, server_settings
 
@@ -169,6 +202,11 @@ def upload_run(runs_root: Path, run_id: str, project_path: Path | str = ".") -> 
             if row.get("status") == "failed":
                 clearml.Task.get_task(task_id=new_id).mark_failed(
                     status_reason=(row.get("error") or "failed")[:250], force=True)
+            elif row.get("status") == "interrupted":
+                clearml.Task.get_task(task_id=new_id).mark_stopped(
+                    force=True, status_message=(row.get("error") or "interrupted")[:250])
+            if row.get("incomplete"):
+                logger.warning("%s: uploaded an incomplete session (%s)", row["name"], row.get("warning"))
             logger.info("uploaded %s -> %s", row["name"], new_id)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
