@@ -133,7 +133,9 @@ class RunContextHook:
     @hook_impl
     def after_context_created(self, context) -> None:
         validated = validate_params(context.params).model_dump(mode="json")
-        set_current(RunContext.create(validated, Path(context.project_path)))
+        ctx = RunContext.create(validated, Path(context.project_path))
+        ctx.env = getattr(context, "env", None)
+        set_current(ctx)
 
     @hook_impl
     def after_catalog_created(self, catalog) -> None:
