@@ -95,20 +95,22 @@ def test_run_dirs_never_race_between_processes(tmp_path):
     import multiprocessing
 
     mp = multiprocessing.get_context("fork")
-    n = 12
-    barrier, results = mp.Barrier(n), mp.Queue()
-    procs = [mp.Process(target=_claim_run_dir, args=(str(tmp_path), "20261122-143005-abcdef", barrier, results))
-             for _ in range(n)]
-    for proc in procs:
-        proc.start()
-    got = [results.get(timeout=120) for _ in range(n)]
-    for proc in procs:
-        proc.join()
-    assert not [g for g in got if g.startswith("ERROR")]
-    assert len(set(got)) == n
-    for path in map(Path, got):
-        assert json.loads((path / "meta.json").read_text())["status"] == "running"
-        assert (path / "config.yaml").is_file() and (path / "logs").is_dir()
+    n = 8
+    for trial in range(4):  # each trial in a fresh project: all processes claim the same names
+        root = tmp_path / f"trial{trial}"
+        barrier, results = mp.Barrier(n), mp.Queue()
+        procs = [mp.Process(target=_claim_run_dir, args=(str(root), "20261122-143005-abcdef", barrier, results))
+                 for _ in range(n)]
+        for proc in procs:
+            proc.start()
+        got = [results.get(timeout=120) for _ in range(n)]
+        for proc in procs:
+            proc.join()
+        assert not [g for g in got if g.startswith("ERROR")]
+        assert len(set(got)) == n
+        for path in map(Path, got):
+            assert json.loads((path / "meta.json").read_text())["status"] == "running"
+            assert (path / "config.yaml").is_file() and (path / "logs").is_dir()
 
 
 def test_run_dirs_never_race_between_threads(tmp_path):
@@ -125,6 +127,26 @@ def test_run_dirs_never_race_between_threads(tmp_path):
         thread.join()
     got = [results.get_nowait() for _ in range(n)]
     assert not [g for g in got if g.startswith("ERROR")] and len(set(got)) == n
+
+
+def test_a_directory_claimed_between_check_and_create_is_never_shared(tmp_path, monkeypatch):
+    """The losing interleaving, made certain: another run creates the directory at the very moment
+    this run creates it (after any check this run made)."""
+    ours, theirs = _ctx(tmp_path, "20261122-143005-aaaaaa"), _ctx(tmp_path, "20261122-143005-bbbbbb")
+    real_mkdir = Path.mkdir
+    claimed: list[Path] = []
+
+    def mkdir(self, *args, **kwargs):
+        if "143005_exp" in self.parts and not claimed:
+            claimed.append(Path())
+            claimed[0] = theirs.run_dir("train")
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    mine = ours.run_dir("train")
+    assert claimed and claimed[0].name == "143005_exp" and mine != claimed[0]
+    assert json.loads((mine / "meta.json").read_text())["run_id"] == "20261122-143005-aaaaaa"
+    assert json.loads((claimed[0] / "meta.json").read_text())["run_id"] == "20261122-143005-bbbbbb"
 
 
 _FULL_DISKS: list[str] = []  # directories that behave as if their disk were full
@@ -200,3 +222,25 @@ def test_a_long_status_on_a_full_disk_falls_back_to_the_compact_meta(tmp_path, m
     assert not (run_dir / "meta.json.tmp").exists()
     with pytest.raises(AutoMLInputError, match="No complete 'train' run"):
         find_run(tmp_path / "runs", "train")
+
+
+def test_the_error_hook_itself_survives_a_full_disk(tmp_path, monkeypatch):
+    import errno
+
+    from kedro.pipeline import node
+
+    from automl_kedro.hooks import RunContextHook
+    from automl_kedro.run_context import set_current
+
+    ctx = _ctx(tmp_path, "full-disk")
+    set_current(ctx)
+    try:
+        run_dir = ctx.run_dir("train")
+        _full_disk(monkeypatch, tmp_path)
+        failing = node(lambda x: x, "a", "b", name="fit", namespace="train")
+        RunContextHook().on_node_error(OSError(errno.ENOSPC, "No space left on device"), failing)
+    finally:
+        set_current(None)
+    meta = json.loads((run_dir / "meta.json").read_text())
+    assert meta["status"] == "failed" and "No space left on device" in meta["error"]
+    assert not list(run_dir.rglob("*.tmp"))

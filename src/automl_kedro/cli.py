@@ -32,7 +32,7 @@ def clearml_group() -> None:
 
 
 _project = click.option("--project-path", default=".", show_default=True, type=click.Path(file_okay=False),
-                        help="the Kedro project (conf/local/clearml.yml is read from here)")
+                        help="the Kedro project (conf/local/credentials.yml is read from here)")
 _runs = click.option("--runs-dir", default="runs", show_default=True, help="where run directories are")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import threading
 from collections import Counter
@@ -54,6 +55,29 @@ def find_input_error(error: BaseException | None) -> AutoMLInputError | None:
         seen.add(id(error))
         error = error.__cause__ or error.__context__
     return None
+
+
+SUPPORTED_RUNNER = "SequentialRunner"
+
+
+def check_runner(runner: Any) -> None:
+    """The runner contract: only Kedro's SequentialRunner (the default) is supported.
+
+    The hooks keep one run context per process and finish a phase by counting its nodes' runs and
+    saves in order; other runners (threads, processes) break both, so they stop before any work.
+    ``runner`` is what Kedro puts in ``run_params["runner"]``: None (the default) or the runner's repr.
+    """
+    text = "" if runner is None else str(runner)
+    if text in ("", "None"):
+        return
+    found = re.search(r"(\w*Runner)\b", text)  # "<kedro.runner.thread_runner.ThreadRunner object at 0x...>"
+    name = found.group(1) if found else text
+    if name != SUPPORTED_RUNNER:
+        raise AutoMLInputError(
+            f"This project runs with Kedro's {SUPPORTED_RUNNER} only (the default: leave out --runner, or pass "
+            f"--runner={SUPPORTED_RUNNER}); got {name}. Its phases are tracked by counting each node's run and "
+            "saves in order in one process, which other runners do not guarantee."
+        )
 
 
 class ProcessLogHandler(logging.Handler):
@@ -109,7 +133,9 @@ class RunContextHook:
     @hook_impl
     def after_context_created(self, context) -> None:
         validated = validate_params(context.params).model_dump(mode="json")
-        set_current(RunContext.create(validated, Path(context.project_path)))
+        ctx = RunContext.create(validated, Path(context.project_path))
+        ctx.env = getattr(context, "env", None)
+        set_current(ctx)
 
     @hook_impl
     def after_catalog_created(self, catalog) -> None:
@@ -128,6 +154,7 @@ class RunContextHook:
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline, catalog) -> None:
+        check_runner(run_params.get("runner"))
         ctx = current()
         self._catalog = catalog
         self._remaining = Counter(p for p in (process_of(n) for n in pipeline.nodes) if p)

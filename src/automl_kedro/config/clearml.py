@@ -1,4 +1,6 @@
-"""The clearml section: how runs reach ClearML (server keys never live here: conf/local/clearml.yml)."""
+"""The clearml section: how runs reach ClearML (server keys never live here: conf/local/credentials.yml).
+
+Not part of a run's config_hash: tracking does not change what a run computes.."""
 from __future__ import annotations
 
 import re

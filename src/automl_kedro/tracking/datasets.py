@@ -47,7 +47,7 @@ class ClearMLDatasetFile(AbstractDataset):
         from automl_kedro.tracking.sdk import load_clearml
         from automl_kedro.tracking.settings import server_reachable, server_settings
 
-        server = server_settings(ctx.project_path)
+        server = server_settings(ctx.project_path, env=ctx.env)
         if not server.configured or not server_reachable(server):
             raise AutoMLInputError(
                 f"data.dataset_id={dataset_id!r}: the ClearML server is not configured or cannot be reached; "

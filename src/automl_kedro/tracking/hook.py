@@ -81,7 +81,7 @@ class ClearMLHook:
         offline = self._mode != "online"
         server = None
         if not offline:
-            server = server_settings(ctx.project_path)
+            server = server_settings(ctx.project_path, env=ctx.env)
             if not server.configured:
                 logger.warning("clearml.mode=online but no ClearML server is configured (conf/local/clearml.yml "
                                "or CLEARML_* variables): this run is recorded offline; upload it later with "

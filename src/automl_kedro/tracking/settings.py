@@ -1,7 +1,9 @@
 """Where a ClearML server is configured (pure: no clearml import).
 
-Order: the standard ``CLEARML_*`` environment variables, then ``conf/local/clearml.yml``, then the
-SDK's own ``~/clearml.conf`` (or ``$CLEARML_CONFIG_FILE``). Credentials are never logged.
+Order: the standard ``CLEARML_*`` environment variables, then the ``clearml`` entry of Kedro's
+credentials (``conf/<env>/credentials.yml``, read by Kedro's config loader), then
+``conf/local/clearml.yml`` (older layout), then the SDK's own ``~/clearml.conf`` (or
+``$CLEARML_CONFIG_FILE``). Credentials are never logged.
 """
 from __future__ import annotations
 
@@ -52,27 +54,55 @@ def _sdk_conf_file() -> Path | None:
     return None
 
 
-def server_settings(project_path: Path | str = ".", credentials: dict[str, Any] | None = None) -> ServerSettings:
-    """The server to talk to, or an unconfigured ServerSettings when there is none."""
-    env = {key: os.environ.get(var) for key, var in _ENV.items()}
-    if env["api_server"]:
-        return ServerSettings(**env, source="environment")
+def kedro_credentials(project_path: Path | str = ".", env: str | None = None) -> dict[str, Any]:
+    """The ``clearml`` entry of Kedro's credentials: ``conf/base`` then ``conf/<env>`` (default
+    ``local``) ``credentials*.yml``, read by Kedro's config loader (so ``${oc.env:VAR}`` works)."""
+    from kedro.config import MissingConfigException, OmegaConfigLoader
+
+    conf = Path(project_path) / "conf"
+    if not conf.is_dir():
+        return {}
+    try:
+        credentials = OmegaConfigLoader(conf_source=str(conf), base_env="base", default_run_env="local",
+                                        env=env)["credentials"]
+    except MissingConfigException:
+        return {}
+    value = (credentials or {}).get("clearml")
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def server_settings(project_path: Path | str = ".", credentials: dict[str, Any] | None = None,
+                    env: str | None = None) -> ServerSettings:
+    """The server to talk to, or an unconfigured ServerSettings when there is none.
+
+    Order: ``CLEARML_*`` variables; ``credentials`` given; the ``clearml`` entry of Kedro's
+    credentials (``conf/<env>/credentials.yml``); ``conf/local/clearml.yml`` (older layout);
+    the SDK's ``~/clearml.conf``.
+    """
+    env_vars = {key: os.environ.get(var) for key, var in _ENV.items()}
+    if env_vars["api_server"]:
+        return ServerSettings(**env_vars, source="environment")
     values = dict(credentials or {})
+    source = "credentials"
+    if not values:
+        values = kedro_credentials(project_path, env)
+        source = f"conf/{env or 'local'}/credentials.yml (clearml)"
     local = Path(project_path) / LOCAL_FILE
     if not values and local.is_file():
         try:
             loaded = yaml.safe_load(local.read_text()) or {}
         except yaml.YAMLError as exc:
-            raise AutoMLInputError(f"{local} is not valid YAML ({exc}); see conf/local/clearml.template.yml.") from None
+            raise AutoMLInputError(f"{local} is not valid YAML ({exc}); see conf/local/clearml_credentials.template.yml.") from None
         values = loaded.get("clearml", loaded) if isinstance(loaded, dict) else {}
+        source = str(LOCAL_FILE)
     if values.get("api_server"):
         unknown = set(values) - set(_ENV)
         if unknown:
             raise AutoMLInputError(
-                f"Unknown keys in {local}: {sorted(unknown)}. Known: {sorted(_ENV)} "
-                f"(see conf/local/clearml.template.yml)."
+                f"Unknown keys in {source}: {sorted(unknown)}. Known: {sorted(_ENV)} "
+                f"(see conf/local/clearml_credentials.template.yml)."
             )
-        return ServerSettings(**{k: values.get(k) for k in _ENV}, source=str(LOCAL_FILE))
+        return ServerSettings(**{k: values.get(k) for k in _ENV}, source=source)
     if _sdk_conf_file() is not None:
         return ServerSettings(source="clearml.conf")
     return ServerSettings()
@@ -84,7 +114,8 @@ def require_server(settings: ServerSettings, what: str) -> None:
         raise AutoMLInputError(
             f"{what} needs a ClearML server, and none is configured. Set CLEARML_API_HOST, "
             f"CLEARML_WEB_HOST, CLEARML_FILES_HOST, CLEARML_API_ACCESS_KEY and CLEARML_API_SECRET_KEY, "
-            f"or copy conf/local/clearml.template.yml to conf/local/clearml.yml and fill it in."
+            f"or put a clearml: entry in conf/local/credentials.yml (see conf/local/clearml_credentials.template.yml; "
+            f"the older conf/local/clearml.yml is read too)."
         )
 
 
