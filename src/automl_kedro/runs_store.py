@@ -204,21 +204,24 @@ def resolve_champion(runs_root: Path, dataset_key: str, target: str | None = Non
 
 
 def protected_run_ids(runs_root: Path) -> set[str]:
-    """Run ids that housekeeping must keep: every champion, past and present, of every line."""
+    """Run ids that housekeeping must keep: every champion, past and present (rolled back ones
+    included), of every line."""
     keep: set[str] = set()
     for line in read_champions(runs_root)["lines"].values():
         for entry in [line.get("current") or {}, *(line.get("history") or [])]:
             if entry.get("run_id"):
                 keep.add(entry["run_id"])
+        for event in line.get("events") or []:
+            keep.update(v for v in (event.get("run_id"), event.get("from")) if v)
     return keep
 
 
 def champion_mark(runs_root: Path) -> dict[str, str]:
     """run_id -> 'champion' or 'former champion' (for listings)."""
     marks: dict[str, str] = {}
+    for run_id in protected_run_ids(runs_root):
+        marks[run_id] = "former champion"
     for line in read_champions(runs_root)["lines"].values():
-        for entry in line.get("history") or []:
-            marks.setdefault(entry["run_id"], "former champion")
         if line.get("current"):
             marks[line["current"]["run_id"]] = "champion"
     return marks
