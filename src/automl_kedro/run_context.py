@@ -203,9 +203,10 @@ class RunContext:
 
     def _resolve_upstream(self, producer: str) -> Path:
         selectors = dict(self.params.get("upstream") or {})
-        source_run = (self.params.get("predict") or {}).get("source_run")
-        if "predict" in self.active_processes and source_run and "train" not in selectors:
-            selectors["train"] = source_run
+        for phase in ("predict", "monitor"):  # phases that name the model run they use
+            source_run = (self.params.get(phase) or {}).get("source_run")
+            if phase in self.active_processes and source_run and "train" not in selectors:
+                selectors["train"] = source_run
         selector = selectors.get(producer, "latest")
         if selector == "champion" and producer == "train":
             target = (self.params.get("data") or {}).get("target")
