@@ -217,6 +217,10 @@ class RunContext:
                 for item in (read_meta(resolved) or {}).get("upstream_artifacts", []):
                     if item.get("process") == producer and Path(item.get("path", "")).is_dir():
                         return Path(item["path"])
+            # ... or the newest run of this producer that read a run we already use.
+            reading = runs_store.latest_reading(self.runs_root, producer, list(self._resolved.values()))
+            if reading is not None:
+                return reading
         return find_run(self.runs_root, producer, selector)
 
     def record_upstream(self, consumer: str, producer: str, path: Path) -> None:

@@ -24,6 +24,9 @@ MODEL_FILE = "model/model.ckpt"
 RECOMMENDATION_FILE = "recommendation.json"
 METRICS_FILE = "metrics.json"
 
+# A run directory sits this many folders below the runs root: <process>/<date>/<time>_<experiment>.
+RUN_DIR_DEPTH = 3
+
 CHAMPION_DIR = "champion"
 CHAMPIONS_FILE = "champions.json"
 PROMOTION_TESTS_DIR = "promotion_tests"
@@ -97,6 +100,16 @@ def find_run(runs_root: Path, process: str, selector: str = "latest") -> Path:
             f"Recent ones: {known}."
         )
     return matches[-1]
+
+
+def latest_reading(runs_root: Path, process: str, read: list[Path]) -> Path | None:
+    """The newest complete run of ``process`` that read one of the directories ``read``
+    (e.g. the evaluate run of a chosen train run)."""
+    wanted = {Path(p).resolve() for p in read}
+    for run_dir, meta in reversed(complete_runs(runs_root, process)):
+        if any(Path(i.get("path", "")).resolve() in wanted for i in meta.get("upstream_artifacts") or []):
+            return run_dir
+    return None
 
 
 def upstream_dir(meta: dict[str, Any], process: str) -> Path | None:

@@ -1,5 +1,10 @@
 """Kedro datasets of the artifact contract."""
-from automl_kedro.datasets.lifecycle import InputTableDataset, MonitoringLogDataset, OptionalRunArtifactDataset
+from automl_kedro.datasets.lifecycle import (
+    InputTableDataset,
+    MonitoringLogDataset,
+    OptionalRunArtifactDataset,
+    PlotLinksDataset,
+)
 from automl_kedro.datasets.plotly_figures import PlotlyFigures
 from automl_kedro.datasets.run_artifact import (
     ArtifactInventoryDataset,
@@ -9,4 +14,4 @@ from automl_kedro.datasets.run_artifact import (
 )
 
 __all__ = ["ArtifactInventoryDataset", "InputTableDataset", "MonitoringLogDataset", "OptionalRunArtifactDataset",
-           "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]
+           "PlotLinksDataset", "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]

@@ -20,7 +20,7 @@ from kedro.io import AbstractDataset, DatasetError
 from automl_kedro.datasets.run_artifact import RunArtifactDataset
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.run_context import current
-from automl_kedro.runs_store import MONITORING_DIR
+from automl_kedro.runs_store import MONITORING_DIR, RUN_DIR_DEPTH
 
 
 class OptionalRunArtifactDataset(RunArtifactDataset):
@@ -93,3 +93,40 @@ class InputTableDataset(AbstractDataset):
 
     def _describe(self) -> dict[str, Any]:
         return {"setting": self.setting}
+
+
+class PlotLinksDataset(AbstractDataset):
+    """Read-only: the HTML plots of the runs this run reads, as links a run directory can use.
+
+    Loads ``[{process, title, link}]``; ``link`` is relative to a run directory
+    (``runs/<process>/<date>/<time>/``), so report.md's links work wherever the runs folder is.
+    A process without a run is skipped.
+    """
+
+    def __init__(self, processes: list[str], metadata: dict[str, Any] | None = None) -> None:
+        self.processes = processes
+        self.metadata = metadata or {}
+
+    def load(self) -> list[dict[str, str]]:
+        ctx = current()
+        root = ctx.runs_root.resolve()
+        links = []
+        for process in self.processes:
+            try:
+                base = ctx.source_dir(process)
+            except AutoMLInputError:
+                continue
+            for html in sorted((base / "plots").glob("*.html")):
+                path = html.resolve()
+                link = ("../" * RUN_DIR_DEPTH + path.relative_to(root).as_posix()) if path.is_relative_to(root) \
+                    else path.as_uri()
+                group, _, name = html.stem.partition("__")
+                title = (name or group).replace("_", " ")
+                links.append({"process": process, "title": title, "link": link})
+        return links
+
+    def save(self, data: Any) -> None:
+        raise DatasetError("plot links are read-only")
+
+    def _describe(self) -> dict[str, Any]:
+        return {"processes": self.processes}
