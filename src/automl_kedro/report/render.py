@@ -2,7 +2,7 @@
 
 Order (seed 001 §1.3): Decision Summary (test score first, cross-validation beside it), Risk
 checklist, Test results, Top-K by accuracy / speed / size, Alternatives, Data audit highlights,
-Plots, Missing pieces. Every input but the run's identity may be missing: each section then says
+Plots, Missing artifacts (and pieces). Every input but the run's identity may be missing: each section then says
 what it lacks and the report goes on (a Top-K falls back to what the recommendation lists).
 """
 from __future__ import annotations
@@ -305,7 +305,7 @@ def plots_section(r: ReportInputs) -> list[str]:
 
 
 def missing_section(r: ReportInputs) -> list[str]:
-    lines = ["## Missing pieces", ""]
+    lines = ["## Missing artifacts", ""]
     pieces = r.missing()
     if pieces:
         lines += ["This report is shorter because these inputs are missing: " + "; ".join(pieces) + ".", ""]
