@@ -21,7 +21,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "featurize": featurize_pipeline(),
         "train_only": train_pipeline(),
         "evaluate": evaluate_pipeline(),
-        "report": report_pipeline(),
+        "report": report_pipeline(optional_inputs=True),  # alone: survives missing pieces
         "predict": predict_pipeline(),
         "visualize": visualize_pipeline(),
         "monitor": monitor_pipeline(),
@@ -32,6 +32,6 @@ def register_pipelines() -> dict[str, Pipeline]:
         + phases["featurize"]
         + phases["train_only"]
         + phases["evaluate"]
-        + report_pipeline(optional_inputs=False)  # real entries order it after the phases
+        + report_pipeline()  # real entries order it after the phases
     )
     return {**phases, "train": golden, "__default__": golden}

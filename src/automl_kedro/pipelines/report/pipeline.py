@@ -1,11 +1,12 @@
 """The report phase: one node over whatever the other phases left.
 
-Run alone (``--pipeline=report``), it reads the optional twins of the phases' outputs
+Inside the train chain (the default, ``create_pipeline()``) it reads the phases' real entries,
+which orders it after them; they exist there by construction. Registered alone
+(``create_pipeline(optional_inputs=True)``, the ``report`` pipeline) it reads their optional twins
 (``<entry>@optional`` in conf/base/catalog_report.yml): a missing file loads as None and the
-report says what is missing. Inside the train chain it reads the real entries, which orders it
-after the phases (Kedro refuses a pipeline that mixes ``x`` and ``x@optional``); those exist
-there by construction. Files no node produces (train's meta.json, feature importance) are
-always read optionally.
+report says what is missing. Kedro refuses one pipeline that mixes ``x`` and ``x@optional``,
+hence two variants. Files no node produces (train's meta.json, feature importance) are always
+read optionally.
 """
 from kedro.pipeline import Pipeline, node, pipeline
 
@@ -20,22 +21,22 @@ PRODUCED = [
     "build_dataset.dataset_info",
     "train.metrics",
 ]
-ALWAYS_OPTIONAL = ["train.meta@optional", "train.feature_importance@optional"]
+# Files of train that no node outputs under a catalog name here: read under the report's own names.
+ALWAYS_OPTIONAL = ["train_meta", "feature_importance"]
 
 
-def create_pipeline(optional_inputs: bool = True, **kwargs) -> Pipeline:
+def create_pipeline(optional_inputs: bool = False, **kwargs) -> Pipeline:
     produced = [f"{name}@optional" for name in PRODUCED] if optional_inputs else list(PRODUCED)
-    upstream = [*produced, *ALWAYS_OPTIONAL]
     return pipeline(
         [
             node(
                 build_report,
-                inputs=[*upstream, "plots", "run.info", "inventory", "params:report"],
+                inputs=[*produced, *ALWAYS_OPTIONAL, "plots", "run.info", "inventory", "params:report"],
                 outputs=["report_md", "missing_artifacts"],
                 name="build_report",
             )
         ],
         namespace="report",
-        inputs={*upstream, "run.info"},
+        inputs={*produced, "run.info"},
         parameters={"params:report"},
     )
