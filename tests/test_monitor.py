@@ -10,6 +10,7 @@ from automl_kedro.champion import promote
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.hooks import find_input_error
 from automl_kedro.ml.drift import DriftThresholds, drift_table
+from automl_kedro.tracking.sessions import read_session, run_sessions
 from conftest import FAST, ROOT
 
 THRESHOLDS = DriftThresholds(psi_warning=0.1, psi_alert=0.25, pvalue=0.01, bins=10)
@@ -45,14 +46,18 @@ def test_categories_that_move_or_vanish_are_flagged():
 
 @pytest.mark.slow
 def test_monitor_pipeline_over_two_batches(project, run):
-    run("train", {**FAST, "run.id": "m1"})
-    promote(project / "runs", "m1")
+    run("train", {"train.time_budget_s": 5, "run.id": "m1"})  # ClearML offline (the default)
+    mark = promote(project / "runs", "m1")["state"]["current"]["clearml"]
+    train_tasks = [row["id"] for row, _ in run_sessions(project / "runs", "m1") if row["process"] == "train"
+                   and row["kind"] == "phase"]
+    assert mark["applied"] is False and mark["task_ids"] == train_tasks and "offline" in mark["why"]
+    assert mark["tags"] == ["champion", "champion:penguins:species"]
     reference, batch = _halves()
     shifted = batch.assign(body_mass_g=batch["body_mass_g"] * 2.5)
     shifted.to_csv(project / "shifted.csv", index=False)
     reference.drop(columns=["species"]).to_csv(project / "unlabelled.csv", index=False)
 
-    run("monitor", {"clearml.mode": "disabled", "monitor.input_path": "shifted.csv"})
+    run("monitor", {"monitor.input_path": "shifted.csv", "run.id": "batch1"})
     run("monitor", {"clearml.mode": "disabled", "monitor.input_path": "unlabelled.csv", "monitor.source_run": "m1"})
 
     dirs = sorted((project / "runs" / "monitor").glob("*/*"))
@@ -74,6 +79,11 @@ def test_monitor_pipeline_over_two_batches(project, run):
     assert "out_of_domain_share" in log.columns
     summary = json.loads((dirs[0] / "monitor_summary.json").read_text())
     assert summary["features_alert"] == 1 and summary["alerts"] == 1
+
+    (row, path), = [(r, p) for r, p in run_sessions(project / "runs", "batch1") if r["process"] == "monitor"]
+    session = read_session(path)
+    assert session.scalars()[("monitor", "features_alert")] == 1 and session.scalars()[("monitor", "alerts")] == 1
+    assert ("01_drift", "drift") in session.plots() and "drift" in session.artifacts()
 
 
 @pytest.mark.slow

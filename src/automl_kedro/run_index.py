@@ -33,11 +33,12 @@ def _target_of(runs_root: Path, parts: list[tuple[str, Path, dict[str, Any]]]) -
 
 
 def _status(parts: list[tuple[str, Path, dict[str, Any]]]) -> str:
-    failed = [p for p, _, m in parts if m.get("status") == "failed"]
-    if failed:
-        return "failed: " + ", ".join(failed)
-    running = [p for p, _, m in parts if m.get("status") not in ("complete", "failed")]
-    return "unfinished: " + ", ".join(running) if running else "complete"
+    """'complete', or each other status with its phases, e.g. 'failed: train; running: report'."""
+    by_status: dict[str, list[str]] = {}
+    for process, _, meta in parts:
+        by_status.setdefault(str(meta.get("status") or "running"), []).append(process)
+    others = {k: v for k, v in by_status.items() if k != "complete"}
+    return "; ".join(f"{k}: {', '.join(v)}" for k, v in others.items()) if others else "complete"
 
 
 def _test_score(parts: list[tuple[str, Path, dict[str, Any]]]) -> tuple[str | None, float | None]:
