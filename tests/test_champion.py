@@ -50,6 +50,12 @@ def test_champion_lifecycle_on_real_runs(project, run):
     assert test["n_rows"] == 69 and test["eval_source"] == "test split of strong"
     assert set(test["gates"]) == {"min_improvement", "max_p_value", "max_predict_ms_per_1000_rows", "max_size_mb"}
 
+    # From the CLI, on other labelled rows (--eval-data): refused, the test written with those rows.
+    cli = _cli(project, "champion", "promote", "weak", "--eval-data", str(project / "data" / "01_raw" / "penguins.csv"))
+    assert cli.exit_code != 0 and "was not promoted over strong" in cli.output and "min_improvement" in cli.output
+    on_file = json.loads((runs / "champion" / "promotion_tests" / "weak_vs_strong.json").read_text())
+    assert on_file["eval_source"].endswith("penguins.csv") and on_file["n_rows"] == 344
+
     # The weaker one is refused, saying which gates and by how much; its test is written anyway.
     with pytest.raises(AutoMLInputError, match=r"min_improvement: -0\.\d+ vs limit 0 .*missed by 0\.\d+"):
         promote(runs, "weak")

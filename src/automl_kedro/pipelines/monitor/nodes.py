@@ -20,8 +20,11 @@ from automl_kedro.ml.metrics import get_metric
 def out_of_domain_share(model, reference: pd.DataFrame, batch: pd.DataFrame, schema: dict[str, Any]) -> float | None:
     """Share of batch rows outside the training data's domain.
 
-    HOOK(applicability): returns None until ``automl_kedro.ml.applicability`` exists; then call
-    its check here. The log's ``out_of_domain_share`` column and its alert are already wired.
+    HOOK(applicability): returns None until ``automl_kedro.ml.applicability`` is merged; then
+    ``features = schema["feature_columns"]``, ``domain = DomainModel.fit(reference[features],
+    schema["column_types"])`` and ``1 - domain.score(batch[features])["in_domain"].mean()``. The log's
+    ``out_of_domain_share`` column, the summary scalar and the alert (monitor.max_out_of_domain_share)
+    are already wired.
     """
     return None
 
