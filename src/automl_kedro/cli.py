@@ -166,7 +166,10 @@ def champion_show(project_path: str, runs_dir: str) -> None:
     """Every model line with its current and previous champion."""
     from automl_kedro.champion import champion_lines
 
-    lines = champion_lines(_runs_root(project_path, runs_dir))
+    root = _runs_root(project_path, runs_dir)
+    lines = champion_lines(root)
+    if (root / "champion.json").is_file():
+        click.echo("Note: runs/champion.json (the old single champion pointer) is ignored; promote again per line.")
     if not lines:
         click.echo("No champion yet: `automl-kedro champion promote <train_run_id>`.")
     for line in lines:
