@@ -21,6 +21,10 @@ WEAK = {"train.models": [{"name": "linear", "params": {"alpha": 1e6}}], "train.i
         "train.ensembles": [], "train.n_trials": 1}
 
 
+# Predict time depends on the machine's load: tests that are not about the latency gate open it.
+NO_LATENCY = {"max_predict_ms_per_1000_rows": 1e12}
+
+
 def _cli(project, *args):
     return CliRunner().invoke(commands, [*args, "--project-path", str(project)])
 
@@ -42,7 +46,7 @@ def test_champion_lifecycle_on_real_runs(project, run):
     assert promote(runs, "mass")["line"] == "penguins:body_mass_g"
 
     # A stronger challenger wins the test; the JSON holds the bootstrap result and every gate.
-    won = promote(runs, "strong")
+    won = promote(runs, "strong", gates=Gates(**NO_LATENCY))
     test = json.loads((runs / "champion" / "promotion_tests" / "strong_vs_weak.json").read_text())
     assert won["test_path"].name == "strong_vs_weak.json"
     assert test["verdict"] == "promoted" and test["passed"] and test["metric"] == "accuracy"
@@ -51,14 +55,15 @@ def test_champion_lifecycle_on_real_runs(project, run):
     assert set(test["gates"]) == {"min_improvement", "max_p_value", "max_predict_ms_per_1000_rows", "max_size_mb"}
 
     # From the CLI, on other labelled rows (--eval-data): refused, the test written with those rows.
-    cli = _cli(project, "champion", "promote", "weak", "--eval-data", str(project / "data" / "01_raw" / "penguins.csv"))
+    cli = _cli(project, "champion", "promote", "weak", "--eval-data", str(project / "data" / "01_raw" / "penguins.csv"),
+               "--max-predict-ms-per-1000-rows", "1e12")
     assert cli.exit_code != 0 and "was not promoted over strong" in cli.output and "min_improvement" in cli.output
     on_file = json.loads((runs / "champion" / "promotion_tests" / "weak_vs_strong.json").read_text())
     assert on_file["eval_source"].endswith("penguins.csv") and on_file["n_rows"] == 344
 
     # The weaker one is refused, saying which gates and by how much; its test is written anyway.
     with pytest.raises(AutoMLInputError, match=r"min_improvement: -0\.\d+ vs limit 0 .*missed by 0\.\d+"):
-        promote(runs, "weak")
+        promote(runs, "weak", gates=Gates(**NO_LATENCY))
     refused = json.loads((runs / "champion" / "promotion_tests" / "weak_vs_strong.json").read_text())
     assert refused["verdict"] == "refused" and not refused["passed"] and refused["p_value"] > 0.5
     assert not refused["gates"]["max_p_value"]["passed"]
@@ -69,16 +74,16 @@ def test_champion_lifecycle_on_real_runs(project, run):
         promote(runs, "weak", gates=Gates(**open_gates, max_predict_ms_per_1000_rows=0.0))
     assert "max_size_mb" not in str(slow.value)
     with pytest.raises(AutoMLInputError, match=r"max_size_mb: .* vs limit 1e-06") as big:
-        promote(runs, "weak", gates=Gates(**open_gates, max_size_mb=1e-6))
+        promote(runs, "weak", gates=Gates(**open_gates, **NO_LATENCY, max_size_mb=1e-6))
     assert "max_predict_ms" not in str(big.value)
 
     # Different features: refused as incompatible, before any test.
     with pytest.raises(AutoMLInputError, match=r"incompatible.*lacking \['bill_depth_mm'"):
-        promote(runs, "fewer")
+        promote(runs, "fewer", gates=Gates(**NO_LATENCY))
     assert not (runs / "champion" / "promotion_tests" / "fewer_vs_strong.json").exists()
 
     # --force overrides a failed gate and is recorded.
-    forced = promote(runs, "weak", force=True, note="testing force")
+    forced = promote(runs, "weak", force=True, note="testing force", gates=Gates(**NO_LATENCY))
     assert forced["state"]["current"]["forced"] is True and forced["test"]["verdict"] == "promoted"
     assert [e["action"] for e in forced["state"]["events"]] == ["promote", "promote", "promote"]
 
