@@ -3,9 +3,9 @@
 ``automl-kedro clearml upload <run_id>``: import a run's offline ClearML sessions into a server.
 ``automl-kedro clearml clone --task-id ID --queue Q --set a.b=1``: clone a task to a queue.
 ``automl-kedro clearml sessions <run_id>``: list a run's offline sessions.
-``automl-kedro runs leaderboard``: test scores of every finished run, best first.
-``automl-kedro champion show|promote <train_run_id>|rollback``: the model predict uses with
-``predict.source_run=champion``.
+``automl-kedro runs list|leaderboard|clean``: the run index, test scores best first, housekeeping.
+``automl-kedro champion show|promote <train_run_id>|rollback``: one champion per model line (data set
++ target), the model predict uses with ``predict.source_run=champion``.
 """
 from __future__ import annotations
 
@@ -96,75 +96,144 @@ def runs_group() -> None:
     """Finished runs on disk."""
 
 
-@runs_group.command("leaderboard")
-@click.option("--metric", default=None, help="sort by this test metric (default: r2 or accuracy)")
-@click.option("--dataset", "dataset_key", default=None, help="only runs of this dataset_key")
+@runs_group.command("list")
 @_project
 @_runs
-def leaderboard_cmd(metric: str | None, dataset_key: str | None, project_path: str, runs_dir: str) -> None:
-    """Test scores of every complete evaluate run, best first (a cross-run leaderboard)."""
-    from automl_kedro.champion import runs_leaderboard
+def runs_list_cmd(project_path: str, runs_dir: str) -> None:
+    """Every run id, newest first: dataset, target, status, test score, champion mark."""
+    from automl_kedro.run_index import run_index
 
-    board = runs_leaderboard(_runs_root(project_path, runs_dir))
-    if dataset_key and not board.empty:
-        board = board[board["dataset_key"] == dataset_key]
+    index = run_index(_runs_root(project_path, runs_dir))
+    if index.empty:
+        raise click.ClickException(f"No runs under {runs_dir}: run `kedro run --pipeline=train` first.")
+    click.echo(index.drop(columns=["phases"]).fillna("-").to_string(index=False))
+
+
+@runs_group.command("leaderboard")
+@click.option("--dataset", "dataset_key", default=None, help="only runs of this dataset_key")
+@click.option("--target", default=None, help="only runs of this target column")
+@_project
+@_runs
+def leaderboard_cmd(dataset_key: str | None, target: str | None, project_path: str, runs_dir: str) -> None:
+    """Test scores of complete evaluate runs, best first by each problem's primary metric."""
+    from automl_kedro.run_index import runs_leaderboard
+
+    board = runs_leaderboard(_runs_root(project_path, runs_dir), dataset_key, target)
     if board.empty:
-        raise click.ClickException(f"No complete evaluate run under {runs_dir}: run `kedro run --pipeline=train` first.")
-    metric = metric or next((m for m in ("r2", "accuracy", "auc") if m in board.columns), None)
-    if metric not in board.columns:
-        raise click.ClickException(f"No test metric {metric!r}; known: {', '.join(c for c in board.columns if board[c].dtype.kind == 'f')}.")
-    ascending = metric in ("mae", "rmse", "mse", "log_loss")
-    columns = [c for c in ("run_id", "dataset_key", "model_name", "train_run_id", metric, "n_test") if c in board.columns]
-    click.echo(board.sort_values(metric, ascending=ascending)[columns].to_string(index=False))
+        raise click.ClickException(f"No complete evaluate run under {runs_dir} matches: run `kedro run --pipeline=train` first.")
+    first = [c for c in ("run_id", "dataset_key", "target", "model_name", "train_run_id", "primary_metric") if c in board]
+    metrics = list(dict.fromkeys(m for m in board["primary_metric"].dropna() if m in board))
+    rest = [c for c in board.columns if c not in first + metrics + ["created_at"]]
+    click.echo(board[first + metrics + rest].to_string(index=False))
+
+
+@runs_group.command("clean")
+@click.option("--keep", type=int, required=True, help="keep this many newest runs (champions are always kept)")
+@click.option("--older-than", "older_than", type=float, default=None, help="only delete runs older than D days")
+@click.option("--yes", is_flag=True, help="delete; without it, only show what would go")
+@_project
+@_runs
+def runs_clean_cmd(keep: int, older_than: float | None, yes: bool, project_path: str, runs_dir: str) -> None:
+    """Delete old runs (never a champion, a former champion or a run they read) and scratch files."""
+    from automl_kedro.run_index import apply_clean, plan_clean
+
+    plan = plan_clean(_runs_root(project_path, runs_dir), keep, older_than)
+    for path in plan.delete_dirs + plan.delete_files:
+        click.echo(("deleted " if yes else "would delete ") + str(path))
+    click.echo(f"kept runs: {', '.join(plan.kept_run_ids) or '-'} (champions: {', '.join(plan.protected_run_ids) or '-'})")
+    if yes:
+        apply_clean(plan)
+    elif plan.delete_dirs or plan.delete_files:
+        click.echo("Nothing deleted: add --yes to delete.")
 
 
 @commands.group(name="champion")
 def champion_group() -> None:
-    """The champion model: promote a train run, roll back to the previous one."""
+    """Champion models, one per model line (data set + target): promote, roll back, show."""
 
 
-def _show_state(state: dict) -> None:
-    for role in ("current", "previous"):
-        entry = state.get(role)
-        click.echo(f"{role:8}: " + (f"{entry['run_id']} ({entry.get('model_name')}, promoted {entry.get('promoted_at')})" if entry else "-"))
+def _entry_text(entry: dict | None) -> str:
+    if not entry:
+        return "-"
+    forced = " FORCED" if entry.get("forced") else ""
+    return f"{entry['run_id']} ({entry.get('model_name')}, promoted {entry.get('promoted_at', '')[:19]}{forced})"
 
 
 @champion_group.command("show")
 @_project
 @_runs
 def champion_show(project_path: str, runs_dir: str) -> None:
-    """Print the current and previous champion."""
-    from automl_kedro.champion import champion_state
+    """Every model line with its current and previous champion."""
+    from automl_kedro.champion import champion_lines
 
-    _show_state(champion_state(_runs_root(project_path, runs_dir)))
+    root = _runs_root(project_path, runs_dir)
+    lines = champion_lines(root)
+    if (root / "champion.json").is_file():
+        click.echo("Note: runs/champion.json (the old single champion pointer) is ignored; promote again per line.")
+    if not lines:
+        click.echo("No champion yet: `automl-kedro champion promote <train_run_id>`.")
+    for line in lines:
+        click.echo(f"{line['line']} ({line['problem_type']})")
+        click.echo(f"  current : {_entry_text(line['current'])}")
+        click.echo(f"  previous: {_entry_text(line['previous'])}" + (f" (+{line['depth'] - 1} older)" if line["depth"] > 1 else ""))
+
+
+def _gate_options(func):
+    from automl_kedro.ml.promotion import Gates
+
+    defaults = Gates()
+    for name in reversed(("min_improvement", "max_p_value", "max_predict_ms_per_1000_rows", "max_size_mb",
+                          "n_bootstrap", "seed")):
+        kind = int if name in ("n_bootstrap", "seed") else float
+        func = click.option(f"--{name.replace('_', '-')}", name, type=kind, default=getattr(defaults, name),
+                            show_default=True, help="promotion test setting")(func)
+    return func
 
 
 @champion_group.command("promote")
 @click.argument("train_run_id")
+@click.option("--eval-data", default=None, type=click.Path(dir_okay=False),
+              help="labelled rows (CSV/Parquet) to compare on; default: the challenger's test split")
+@click.option("--force", is_flag=True, help="promote even if a gate fails (recorded in the history)")
 @click.option("--note", default="", help="why (kept in the history)")
+@_gate_options
 @_project
 @_runs
-def champion_promote(train_run_id: str, note: str, project_path: str, runs_dir: str) -> None:
-    """Make TRAIN_RUN_ID's model the champion; the former champion is kept for rollback."""
+def champion_promote(train_run_id: str, eval_data: str | None, force: bool, note: str, project_path: str,
+                     runs_dir: str, **gate_values) -> None:
+    """Make TRAIN_RUN_ID the champion of its line, if it wins the promotion test."""
     from automl_kedro.champion import promote
+    from automl_kedro.ml.promotion import Gates
 
     try:
-        _show_state(promote(_runs_root(project_path, runs_dir), train_run_id, note))
+        result = promote(_runs_root(project_path, runs_dir), train_run_id, eval_data=eval_data,
+                         gates=Gates(**gate_values), force=force, note=note)
     except AutoMLInputError as exc:
         raise click.ClickException(str(exc)) from None
+    test = result["test"]
+    if test:
+        click.echo(f"{test['metric']}: {test['challenger_score']:.4f} vs {test['champion_score']:.4f} "
+                   f"(improvement {test['improvement']:+.4f}, {test['confidence']:.0%} CI "
+                   f"[{test['ci_low']:+.4f}, {test['ci_high']:+.4f}], p={test['p_value']:.3g}); "
+                   f"test written to {result['test_path']}")
+    click.echo(f"{result['line']}: current {_entry_text(result['state']['current'])}")
 
 
 @champion_group.command("rollback")
+@click.option("--line", default=None, help="the model line (dataset_key:target); needed when there are several")
 @_project
 @_runs
-def champion_rollback(project_path: str, runs_dir: str) -> None:
-    """Restore the previous champion."""
+def champion_rollback(line: str | None, project_path: str, runs_dir: str) -> None:
+    """Restore the line's previous champion (again to go further back)."""
     from automl_kedro.champion import rollback
 
     try:
-        _show_state(rollback(_runs_root(project_path, runs_dir)))
+        result = rollback(_runs_root(project_path, runs_dir), line)
     except AutoMLInputError as exc:
         raise click.ClickException(str(exc)) from None
+    history = result["state"]["history"]
+    click.echo(f"{result['line']}: current {_entry_text(result['state']['current'])}; "
+               f"previous {_entry_text(history[-1] if history else None)}")
 
 
 # Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself

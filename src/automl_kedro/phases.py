@@ -26,6 +26,7 @@ class Phase:
     reads_model: bool = False  # describes a trained model (model_name, featureset_name apply)
     golden: bool = False  # part of `kedro run --pipeline=train`, in table order
     pipeline_name: str | None = None  # registered pipeline name when it differs from `name`
+    alone_kwargs: tuple[tuple[str, object], ...] = ()  # create_pipeline(**...) when registered on its own
 
     @property
     def contract_files(self) -> tuple[str, ...]:
@@ -52,9 +53,12 @@ PHASES: dict[str, Phase] = {
               reads_model=True, golden=True, pipeline_name="train_only"),
         Phase("evaluate", "testing", ("Data", "Model", "Evaluation", "Output", "ClearML"),
               ("metrics.json", "predictions.csv"), reads_model=True, golden=True),
-        Phase("report", "custom", ("Evaluation", "Output", "ClearML"), reads_model=True, golden=True),
+        Phase("report", "custom", ("Evaluation", "Output", "ClearML"), reads_model=True, golden=True,
+              alone_kwargs=(("optional_inputs", True),)),  # alone, the report survives missing pieces
         Phase("predict", "inference", ("Data", "Model", "Output", "ClearML"), reads_model=True),
         Phase("visualize", "custom", ("Evaluation", "Output", "ClearML"), reads_model=True),
+        Phase("monitor", "monitor", ("Data", "Model", "Evaluation", "Output", "ClearML"), ("drift.csv",),
+              reads_model=True),
     )
 }
 

@@ -9,7 +9,7 @@ from automl_kedro.phases import GOLDEN_PIPELINE, PHASES
 
 
 def register_pipelines() -> dict[str, Pipeline]:
-    built = {name: import_module(f"automl_kedro.pipelines.{name}.pipeline").create_pipeline() for name in PHASES}
-    pipelines = {PHASES[name].registered_as: p for name, p in built.items()}
-    golden = sum((built[name] for name, phase in PHASES.items() if phase.golden), Pipeline([]))
-    return {**pipelines, GOLDEN_PIPELINE: golden, "__default__": golden}
+    factories = {name: import_module(f"automl_kedro.pipelines.{name}.pipeline").create_pipeline for name in PHASES}
+    alone = {p.registered_as: factories[name](**dict(p.alone_kwargs)) for name, p in PHASES.items()}
+    golden = sum((factories[name]() for name, p in PHASES.items() if p.golden), Pipeline([]))
+    return {**alone, GOLDEN_PIPELINE: golden, "__default__": golden}

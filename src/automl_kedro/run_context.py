@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from automl_kedro import runs_store
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.phases import PHASES
 
@@ -102,46 +103,17 @@ def config_hash(config: dict[str, Any]) -> str:
 
 
 def read_meta(run_dir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((run_dir / "meta.json").read_text())
-    except (OSError, ValueError):
-        return None
+    return runs_store.read_meta(run_dir)
 
 
 def list_runs(runs_root: Path, process: str) -> list[tuple[Path, dict[str, Any]]]:
-    """Every run directory of a process that has a meta.json, oldest first."""
-    found = []
-    for meta_path in sorted((runs_root / process).glob("*/*/meta.json")):
-        meta = read_meta(meta_path.parent)
-        if meta is not None:
-            found.append((meta_path.parent, meta))
-    found.sort(key=lambda item: (item[1].get("created_at") or "", str(item[0])))
-    return found
+    """Every run directory of a process that has a meta.json, oldest first (see runs_store)."""
+    return runs_store.list_runs(runs_root, process)
 
 
 def find_run(runs_root: Path, process: str, selector: str = "latest") -> Path:
-    """The run directory of ``process`` named by ``selector`` (a run id, a path, or 'latest')."""
-    if selector not in ("", "latest"):
-        as_path = Path(selector)
-        if as_path.is_dir() and read_meta(as_path):
-            return as_path
-    complete = [(d, m) for d, m in list_runs(runs_root, process) if m.get("status") == "complete"]
-    if selector in ("", "latest"):
-        if not complete:
-            raise AutoMLInputError(
-                f"No complete '{process}' run found under {runs_root / process}. "
-                f"Run `kedro run --pipeline={process if process != 'build_dataset' else 'train'}` first, "
-                f"or name one with --params \"upstream.{process}=<run_id>\"."
-            )
-        return complete[-1][0]
-    matches = [d for d, m in complete if m.get("run_id") == selector]
-    if not matches:
-        known = ", ".join(m.get("run_id", "?") for _, m in complete[-5:]) or "none"
-        raise AutoMLInputError(
-            f"No complete '{process}' run with run_id {selector!r} under {runs_root / process}. "
-            f"Recent ones: {known}."
-        )
-    return matches[-1]
+    """The run directory of ``process`` named by ``selector`` (see runs_store.find_run)."""
+    return runs_store.find_run(runs_root, process, selector)
 
 
 def _make_unique_dir(base: Path, name: str, run_suffix: str) -> Path:
@@ -305,20 +277,24 @@ class RunContext:
 
     def _resolve_upstream(self, producer: str) -> Path:
         selectors = dict(self.params.get("upstream") or {})
-        source_run = (self.params.get("predict") or {}).get("source_run")
-        if "predict" in self.active_processes and source_run and "train" not in selectors:
-            selectors["train"] = source_run
+        for phase in ("predict", "monitor"):  # phases that name the model run they use
+            source_run = (self.params.get(phase) or {}).get("source_run")
+            if phase in self.active_processes and source_run and "train" not in selectors:
+                selectors["train"] = source_run
         selector = selectors.get(producer, "latest")
         if selector == "champion" and producer == "train":
-            from automl_kedro.champion import champion_run_id
-
-            selector = champion_run_id(self.runs_root)
+            target = (self.params.get("data") or {}).get("target")
+            selector = runs_store.resolve_champion(self.runs_root, self.dataset_key, target)
         if selector == "latest":
             # Follow the chain: if an upstream run we already use read this producer, use that run.
             for resolved in list(self._resolved.values()):
                 for item in (read_meta(resolved) or {}).get("upstream_artifacts", []):
                     if item.get("process") == producer and Path(item.get("path", "")).is_dir():
                         return Path(item["path"])
+            # ... or the newest run of this producer that read a run we already use.
+            reading = runs_store.latest_reading(self.runs_root, producer, list(self._resolved.values()))
+            if reading is not None:
+                return reading
         return find_run(self.runs_root, producer, selector)
 
     def record_upstream(self, consumer: str, producer: str, path: Path) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from automl_kedro.config.base import Section
 from automl_kedro.config.clearml import ClearMLParams
+from automl_kedro.config.monitor import MonitorParams
 from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, SplitParams
 from automl_kedro.config.run import PredictParams, ReportParams, RunParams
 from automl_kedro.config.train import EvaluateParams, TrainParams
@@ -33,6 +34,7 @@ class Params(Section):
     evaluate: EvaluateParams = Field(default_factory=EvaluateParams)
     report: ReportParams = Field(default_factory=ReportParams)
     predict: PredictParams = Field(default_factory=PredictParams)
+    monitor: MonitorParams = Field(default_factory=MonitorParams)
     upstream: dict[str, str] = Field(
         default_factory=dict, description="process -> run id (or 'latest') to read that phase from"
     )

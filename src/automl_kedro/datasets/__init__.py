@@ -1,4 +1,10 @@
 """Kedro datasets of the artifact contract."""
+from automl_kedro.datasets.lifecycle import (
+    InputTableDataset,
+    MonitoringLogDataset,
+    OptionalRunArtifactDataset,
+    PlotLinksDataset,
+)
 from automl_kedro.datasets.plotly_figures import PlotlyFigures
 from automl_kedro.datasets.run_artifact import (
     ArtifactInventoryDataset,
@@ -7,4 +13,5 @@ from automl_kedro.datasets.run_artifact import (
     RunPathDataset,
 )
 
-__all__ = ["ArtifactInventoryDataset", "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]
+__all__ = ["ArtifactInventoryDataset", "InputTableDataset", "MonitoringLogDataset", "OptionalRunArtifactDataset",
+           "PlotLinksDataset", "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]
