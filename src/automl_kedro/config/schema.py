@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from automl_kedro.config.base import Section
 from automl_kedro.config.clearml import ClearMLParams
 from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, SplitParams
-from automl_kedro.config.run import PredictParams, ReportParams, RunParams
+from automl_kedro.config.predict import PredictParams
+from automl_kedro.config.run import ReportParams, RunParams
 from automl_kedro.config.train import EvaluateParams, TrainParams
 from automl_kedro.errors import ParameterError
 
