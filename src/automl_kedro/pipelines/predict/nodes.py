@@ -59,7 +59,7 @@ def predict_checked(predictor: Predictor, checked: CheckedRows) -> tuple[pd.Data
         logger.warning(warning)
     if n_out:
         logger.warning("%d of %d new row(s) are outside the model's applicability domain (in_domain=false); "
-                       "their predictions are extrapolations. See domain_reason in predictions.csv.", n_out, len(out))
+                       "their predictions are extrapolations (see domain_reason).", n_out, len(out))
     summary = {
         "n_rows": int(len(out)), "n_in_domain": int(len(out) - n_out), "n_out_of_domain": n_out,
         "share_in_domain": float(1 - n_out / len(out)) if len(out) else 1.0,
