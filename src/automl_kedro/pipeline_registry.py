@@ -7,6 +7,7 @@ from automl_kedro.pipelines.audit_dataset.pipeline import create_pipeline as aud
 from automl_kedro.pipelines.build_dataset.pipeline import create_pipeline as build_pipeline
 from automl_kedro.pipelines.evaluate.pipeline import create_pipeline as evaluate_pipeline
 from automl_kedro.pipelines.featurize.pipeline import create_pipeline as featurize_pipeline
+from automl_kedro.pipelines.optimize.pipeline import create_pipeline as optimize_pipeline
 from automl_kedro.pipelines.predict.pipeline import create_pipeline as predict_pipeline
 from automl_kedro.pipelines.report.pipeline import create_pipeline as report_pipeline
 from automl_kedro.pipelines.train.pipeline import create_pipeline as train_pipeline
@@ -23,6 +24,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "report": report_pipeline(),
         "predict": predict_pipeline(),
         "visualize": visualize_pipeline(),
+        "optimize": optimize_pipeline(),
     }
     golden = (
         phases["build_dataset"]

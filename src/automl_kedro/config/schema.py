@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from automl_kedro.config.base import Section
 from automl_kedro.config.clearml import ClearMLParams
 from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, SplitParams
+from automl_kedro.config.optimize import OptimizeParams
 from automl_kedro.config.predict import PredictParams
 from automl_kedro.config.run import ReportParams, RunParams
 from automl_kedro.config.train import EvaluateParams, TrainParams
@@ -29,6 +30,7 @@ PROCESSES = (
     "report",
     "predict",
     "visualize",
+    "optimize",
 )
 
 
@@ -42,6 +44,7 @@ class Params(Section):
     evaluate: EvaluateParams = Field(default_factory=EvaluateParams)
     report: ReportParams = Field(default_factory=ReportParams)
     predict: PredictParams = Field(default_factory=PredictParams)
+    optimize: OptimizeParams = Field(default_factory=OptimizeParams)
     upstream: dict[str, str] = Field(
         default_factory=dict, description="process -> run id (or 'latest') to read that phase from"
     )
