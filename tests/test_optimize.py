@@ -141,3 +141,27 @@ def test_optimize_beats_the_top_5_percent_and_writes_one_clearml_task(tmp_path):
     scalars = {key: value for key, value in session.scalars().items()}
     assert any(key[0] == "optimize" and key[1] == "best_y_pred" for key in scalars)
     assert {"trials", "best_solution"} <= set(session.artifacts())
+
+
+def test_classification_maximises_the_probability_of_a_class():
+    from sklearn.compose import make_column_transformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    table = pd.read_csv(PENGUINS).dropna().reset_index(drop=True)
+    table["sample_id"] = table.index.astype(str)
+    features = ["island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    types = {"island": "categorical", **{c: "numeric" for c in features[1:]}}
+    schema = {"target": "species", "problem_type": "multiclass", "feature_columns": features, "column_types": types,
+              "classes": ["Adelie", "Chinstrap", "Gentoo"]}
+    model = make_pipeline(make_column_transformer((OneHotEncoder(), ["island"]), remainder=StandardScaler()),
+                          LogisticRegression(max_iter=1000)).fit(table[features], table["species"])
+    predictor = Predictor.build(model, schema, table, None)
+    objective = inv.Objective.from_settings("multiclass", "maximize", "Chinstrap", schema["classes"])
+    dims = inv.build_space(None, predictor, table[features])
+    trials = inv.optimize(predictor, dims, objective, n_trials=30, worst_score=0.0, min_domain_score=0.05,
+                          starts=table[table["species"] == "Chinstrap"].head(5)[features])
+    best = inv.best_solution(trials, dims, objective)
+    assert best["y_pred"] == "Chinstrap" and best["probabilities"]["Chinstrap"] == best["value"] > 0.9
+    assert best["inputs"]["island"] == "Dream"  # the only island with Chinstraps

@@ -234,13 +234,17 @@ def test_regression_intervals_cover_heldout_rows(regression_project):
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_predict_regression_writes_intervals_domain_summary_and_map(regression_project, tmp_path):
+    from automl_kedro.tracking.sessions import read_session, run_sessions
+
     rows = pd.read_csv(regression_project / "data" / "01_raw" / "penguins.csv").head(6).drop(columns="body_mass_g")
     rows.loc[0, "flipper_length_mm"] = 1000.0  # far outside
     rows.loc[1, "island"] = "Atlantis"  # an unseen category
     path = tmp_path / "rows.parquet"
     rows.to_parquet(path)
-    out = _predict(regression_project, **{"predict.input_path": str(path)})
+    out = _predict(regression_project, **{"predict.input_path": str(path), "clearml.mode": "offline",
+                                          "run.id": "20260101-000000-cccccc"})
     predictions = pd.read_csv(out / "predictions.csv")
     assert (predictions["y_lower"] < predictions["y_pred"]).all() and (predictions["y_pred"] < predictions["y_upper"]).all()
     assert predictions["in_domain"].tolist() == [False, False, True, True, True, True]
@@ -257,6 +261,11 @@ def test_predict_regression_writes_intervals_domain_summary_and_map(regression_p
     assert (uncertainty["interval_width"] > 0).all()
     log = (out / "logs" / "predict.log").read_text()
     assert "2 of 6 new row(s) are outside the model's applicability domain" in log
+    ((row, zip_path),) = run_sessions(regression_project / "runs", "20260101-000000-cccccc")
+    session = read_session(zip_path)
+    assert row["process"] == "predict" and session.scalars()[("predict", "n_out_of_domain")] == 2.0
+    assert ("00_summary", "predict_summary") in session.media()
+    assert ("01_position", "input_position") in session.plots()
 
 
 @pytest.mark.slow
