@@ -142,6 +142,15 @@ def test_optimize_beats_the_top_5_percent_and_writes_one_clearml_task(tmp_path):
     assert any(key[0] == "optimize" and key[1] == "best_y_pred" for key in scalars)
     assert {"trials", "best_solution"} <= set(session.artifacts())
 
+    from kedro.io import DatasetError
+
+    for bad, message in (({"optimize.space": {"island": {"low": 0, "high": 1}}}, "optimize.space.island: 'island' is a categorical"),
+                         ({"optimize.sampler": "annealing"}, "optimize.sampler"),
+                         ({"optimize.space": '[1, 2]'}, "optimize.space must be an object")):
+        with pytest.raises((AutoMLInputError, DatasetError), match=message):
+            run_pipeline(project, "optimize", {"clearml.mode": "disabled", **bad})
+    assert len(list((project / "runs" / "optimize").glob("*/*"))) == 1  # nothing half-written
+
 
 def test_classification_maximises_the_probability_of_a_class():
     from sklearn.compose import make_column_transformer
