@@ -14,7 +14,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from automl_kedro.ml.applicability import DomainModel
-from automl_kedro.ml.conformal import (ClassificationConformal, RegressionConformal, proba_columns, set_label)
+from automl_kedro.ml.conformal import (ClassificationConformal, RegressionConformal, apply_temperature,
+                                      fit_temperature, proba_columns, set_label)
 
 SIGMA_FLOOR = 0.1  # of the median absolute residual: keeps normalised intervals from collapsing
 
@@ -27,6 +28,7 @@ class Predictor:
     level: float
     regression: RegressionConformal | None = None
     classification: ClassificationConformal | None = None
+    temperature: float = 1.0  # probability calibration fitted on the OOF probabilities
     _train_residual: np.ndarray | None = None  # |OOF residual| of each fitted domain row (normalised intervals)
     _floor: float = 0.0
 
@@ -68,7 +70,9 @@ class Predictor:
             classes = [str(c) for c in schema.get("classes") or []]
             proba = proba_columns(oof, classes)
             if proba is not None:
-                self.classification = ClassificationConformal.fit(oof["y_true"], proba, classes, level)
+                self.temperature = fit_temperature(oof["y_true"], proba, classes)
+                calibrated = apply_temperature(proba, self.temperature)
+                self.classification = ClassificationConformal.fit(oof["y_true"], calibrated, classes, level)
         return self
 
     def _sigma(self, X: pd.DataFrame, *, exclude_self: bool = False) -> np.ndarray:
@@ -94,7 +98,7 @@ class Predictor:
                 lower, upper = self.regression.interval(out["y_pred"], sigma)
                 out["y_lower"], out["y_upper"] = lower, upper
         elif hasattr(self.model, "predict_proba"):
-            proba = self.model.predict_proba(X)
+            proba = apply_temperature(self.model.predict_proba(X), self.temperature)
             classes = [str(c) for c in self.model.classes_]
             for i, label in enumerate(classes):
                 out[f"proba_{label}"] = proba[:, i]
@@ -117,6 +121,7 @@ class Predictor:
                          "n_calibration": self.regression.n_calibration})
         if self.classification is not None:
             info.update({"set_method": "LAC prediction sets on out-of-fold probabilities",
+                         "calibration_temperature": self.temperature,
                          "conformal_quantile": self.classification.quantile,
                          "n_calibration": self.classification.n_calibration})
         return info
