@@ -5,7 +5,7 @@ Three checks per row, each giving a reason when it fails:
 * a numeric feature outside the training range widened by ``range_margin`` of its span;
 * a category never seen in training;
 * the mean distance to the ``k`` nearest training rows, in the model's input columns standardised
-  (numeric columns as z-scores, categories one-hot), compared with the training rows' own
+  (numeric columns as z-scores, categories of up to 50 levels one-hot), compared with the training rows' own
   leave-one-out distances: ``domain_score`` is the share of training rows at least as far from
   their neighbours (1 = typical, 0 = farther than any training row), and a row whose score is
   below ``alpha`` is out of domain.
@@ -24,6 +24,7 @@ from sklearn.neighbors import NearestNeighbors
 NUMERIC = ("numeric",)
 CATEGORICAL = ("categorical", "boolean")
 MAX_FIT_ROWS = 20000
+MAX_ONEHOT = 50  # categoricals with more levels are checked for unseen values but left out of the distance
 IN_DOMAIN_REASON = "ok"
 
 
@@ -70,8 +71,13 @@ class DomainModel:
             v = pd.to_numeric(X[col], errors="coerce").astype(float).to_numpy() if col in X else np.full(len(X), np.nan)
             parts.append(np.nan_to_num((v - centre) / scale, nan=0.0)[:, None])
         for col, cats in self.categories.items():
-            values = X[col].map(lambda x: None if pd.isna(x) else _text(x)).to_numpy() if col in X else [None] * len(X)
-            onehot = np.array([[v == c for c in cats] for v in values], dtype=float).reshape(len(X), len(cats))
+            if len(cats) > MAX_ONEHOT:
+                continue
+            if col in X:
+                values = X[col].map(lambda x: "" if pd.isna(x) else _text(x)).to_numpy(dtype=object)
+            else:
+                values = np.full(len(X), "", dtype=object)
+            onehot = (values[:, None] == np.array(cats, dtype=object)[None, :]).astype(float)
             parts.append(onehot / np.sqrt(2.0))
         return np.hstack(parts) if parts else np.zeros((len(X), 1))
 
