@@ -24,6 +24,7 @@ from sklearn.neighbors import NearestNeighbors
 NUMERIC = ("numeric",)
 CATEGORICAL = ("categorical", "boolean")
 MAX_FIT_ROWS = 20000
+MAX_REFERENCE_ROWS = 5000  # training rows whose own neighbour distances form the reference distribution
 MAX_ONEHOT = 50  # categoricals with more levels are checked for unseen values but left out of the distance
 IN_DOMAIN_REASON = "ok"
 
@@ -60,6 +61,8 @@ class DomainModel:
         n_neighbors = min(k + 1, len(matrix))
         model._nn = NearestNeighbors(n_neighbors=n_neighbors).fit(matrix)
         model._train_matrix = matrix
+        if len(matrix) > MAX_REFERENCE_ROWS:
+            matrix = matrix[np.random.default_rng(seed).choice(len(matrix), MAX_REFERENCE_ROWS, replace=False)]
         dist, _ = model._nn.kneighbors(matrix)
         model.train_scores = np.sort(dist[:, 1:].mean(axis=1)) if n_neighbors > 1 else np.zeros(len(matrix))
         return model
