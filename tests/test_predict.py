@@ -259,6 +259,10 @@ def test_predict_regression_writes_intervals_domain_summary_and_map(regression_p
     assert "training rows" in names and "new rows (out of domain)" in names
     uncertainty = pd.read_csv(out / "uncertainty.csv")
     assert (uncertainty["interval_width"] > 0).all()
+    explanations = pd.read_csv(out / "explanations.csv")
+    assert explanations.groupby("sample_id")["rank"].max().eq(5).all() and explanations["sample_id"].nunique() == 6
+    far = explanations[(explanations["sample_id"] == 0) & (explanations["rank"] == 1)].iloc[0]
+    assert far["feature"] == "flipper_length_mm"  # the 1000 mm flipper drives that row
     log = (out / "logs" / "predict.log").read_text()
     assert "2 of 6 new row(s) are outside the model's applicability domain" in log
     ((row, zip_path),) = run_sessions(regression_project / "runs", "20260101-000000-cccccc")
@@ -371,3 +375,23 @@ def test_temperature_scaling_calibrates_an_overconfident_model_on_real_data():
     assert log_loss(y_test, calibrated, labels=classes) < 0.5 * log_loss(y_test, np.clip(raw, 1e-12, 1), labels=classes)
     assert (calibrated.argmax(axis=1) == raw.argmax(axis=1)).all()
     np.testing.assert_allclose(calibrated.sum(axis=1), 1.0)
+
+
+def test_row_explanations_name_the_driver_of_a_real_model():
+    """Body mass from a random forest (no coefficients to read): the row with the longest flippers is
+    heavy because of its flippers, and a row with typical values has only small contributions."""
+    from sklearn.ensemble import RandomForestRegressor
+
+    from automl_kedro.ml.row_explanations import row_contributions, top_contributions
+
+    table = pd.read_csv(PENGUINS).dropna().reset_index(drop=True)
+    cols = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "year"]
+    model = RandomForestRegressor(n_estimators=50, random_state=0).fit(table[cols], table["body_mass_g"])
+    rows = table[cols].iloc[[table["flipper_length_mm"].idxmax()]].copy()
+    rows = pd.concat([rows, table[cols].median().to_frame().T], ignore_index=True)
+    contrib = row_contributions(model, rows, table[cols], "regression")
+    top = top_contributions(contrib, rows, pd.Series(["long", "typical"]), top=2)
+    first = top[(top["sample_id"] == "long") & (top["rank"] == 1)].iloc[0]
+    assert first["feature"] == "flipper_length_mm" and first["contribution"] > 500
+    assert contrib.iloc[1].abs().max() < 0.5 * contrib.iloc[0].abs().max()
+    assert set(top.columns) == {"sample_id", "rank", "feature", "value", "contribution"}

@@ -15,6 +15,7 @@ from automl_kedro.errors import AutoMLInputError
 from automl_kedro.ml.applicability import unseen_category_warnings
 from automl_kedro.ml.inference import Predictor
 from automl_kedro.ml.position_map import position_map
+from automl_kedro.ml.row_explanations import row_contributions, top_contributions
 
 logger = logging.getLogger(__name__)
 SHOWN_OUT_OF_DOMAIN = 20
@@ -111,7 +112,7 @@ def summary_markdown(summary: dict[str, Any], meta: dict[str, Any]) -> str:
 
 def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFrame | None,
             train_meta: dict[str, Any], params_predict: dict[str, Any], run_info: dict[str, Any]):
-    """New rows -> (predictions, uncertainty, summary, summary markdown, plots)."""
+    """New rows -> (predictions, uncertainty, summary, summary markdown, plots, explanations)."""
     params = PredictParams.model_validate(params_predict or {})
     rows = read_predict_input(params.input_path)
     train = training_rows(dataset)
@@ -129,4 +130,21 @@ def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFr
     plots = {"01_position/input_position": position_map(
         predictor.domain, train[features], train[schema["target"]], checked.X, out["in_domain"],
         labels=out["sample_id"])}
-    return out, uncertainty_table(out), summary, summary_markdown(summary, train_meta), plots
+    explanations = explain_rows(predictor, checked, train[features], params)
+    summary["n_explained"] = int(explanations["sample_id"].nunique())
+    return out, uncertainty_table(out), summary, summary_markdown(summary, train_meta), plots, explanations
+
+
+def explain_rows(predictor: Predictor, checked: CheckedRows, background: pd.DataFrame,
+                 params: PredictParams) -> pd.DataFrame:
+    """Top contributions of the raw input columns for the first ``explain_max_rows`` rows (header only when off)."""
+    if not params.explain:
+        return top_contributions(pd.DataFrame(columns=predictor.features), checked.X.head(0), checked.sample_id.head(0))
+    X = checked.X.head(params.explain_max_rows)
+    if len(checked.X) > len(X):
+        logger.info("explanations: the first %d of %d rows (predict.explain_max_rows)", len(X), len(checked.X))
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        contrib = row_contributions(predictor.model, X, background, predictor.task)
+    return top_contributions(contrib, X, checked.sample_id.head(len(X)), params.explain_top)

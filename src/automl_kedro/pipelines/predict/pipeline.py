@@ -12,7 +12,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 predict,
                 inputs=[*INPUTS, "params:predict", "run.info"],
-                outputs=["predictions", "uncertainty", "summary", "summary_md", "plots"],
+                outputs=["predictions", "uncertainty", "summary", "summary_md", "plots", "explanations"],
                 name="predict",
             )
         ],
