@@ -6,6 +6,8 @@
 ``automl-kedro runs list|leaderboard|clean``: the run index, test scores best first, housekeeping.
 ``automl-kedro champion show|promote <train_run_id>|rollback``: one champion per model line (data set
 + target), the model predict uses with ``predict.source_run=champion``.
+``automl-kedro predict --run <id|latest|champion> '{"bill_length_mm": 40, ...}'``: predict one row (or a
+JSON list of rows) and print it, without a run directory.
 """
 from __future__ import annotations
 
@@ -234,6 +236,66 @@ def champion_rollback(line: str | None, project_path: str, runs_dir: str) -> Non
     history = result["state"]["history"]
     click.echo(f"{result['line']}: current {_entry_text(result['state']['current'])}; "
                f"previous {_entry_text(history[-1] if history else None)}")
+
+
+@commands.command("predict")
+@click.argument("rows", required=False)
+@click.option("--run", "source_run", default="latest", show_default=True,
+              help="the train run whose model predicts: a run id, latest or champion")
+@click.option("--input", "input_path", default=None, help="a CSV, Parquet or JSON file of rows instead of ROWS")
+@click.option("--model-path", default=None, help="a local model file used instead of the run's model.ckpt")
+@click.option("--interval", default=None, type=float, help="interval / prediction-set level (default: predict.interval)")
+@click.option("--json", "as_json", is_flag=True, help="print the predictions as JSON records")
+@_project
+@_runs
+def predict_cmd(rows: str | None, source_run: str, input_path: str | None, model_path: str | None,
+                interval: float | None, as_json: bool, project_path: str, runs_dir: str) -> None:
+    """Predict ROWS (a JSON object or a list of objects) with a trained run; prints prediction, interval
+    or class probabilities and whether each row is in the model's applicability domain."""
+    import json as json_lib
+    import sys
+    import logging
+
+    from automl_kedro.config.predict import PredictParams
+    from automl_kedro.data.predict_input import check_rows, read_predict_input, rows_from_json
+    from automl_kedro.pipelines.predict.nodes import build_predictor, load_model_file, predict_checked, training_rows
+    from automl_kedro.trained_run import load_trained_run
+
+    # warnings go to stderr alone (stdout holds the predictions); restored after the command
+    package_log = logging.getLogger("automl_kedro")
+    to_stderr = logging.StreamHandler(sys.stderr)
+    package_log.addHandler(to_stderr)
+    propagate, package_log.propagate = package_log.propagate, False
+    try:
+        if (rows is None) == (input_path is None):
+            raise AutoMLInputError("Give the rows either as a JSON argument or with --input FILE (one of them).")
+        params = PredictParams(interval=interval) if interval is not None else PredictParams()
+        trained = load_trained_run(_runs_root(project_path, runs_dir), source_run)
+        table = rows_from_json(rows, "ROWS") if rows is not None else read_predict_input(input_path, "--input")
+        checked = check_rows(table, trained.schema, training_rows(trained.dataset), "ROWS" if rows else "--input")
+        model = load_model_file(model_path, "--model-path") if model_path else trained.model
+        predictor = build_predictor(model, trained.schema, trained.dataset, trained.oof, params)
+        out, _summary = predict_checked(predictor, checked)
+    except AutoMLInputError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        package_log.removeHandler(to_stderr)
+        package_log.propagate = propagate
+    if as_json:
+        click.echo(json_lib.dumps(out.to_dict("records"), default=str, indent=2))
+        return
+    target = trained.schema["target"]
+    click.echo(f"model: {trained.meta.get('model_name')} (train run {trained.meta.get('run_id')})")
+    for _, row in out.iterrows():
+        if "y_lower" in row:
+            line = (f"{target} = {row['y_pred']:.4g}  ({params.interval:.0%} interval "
+                    f"{row['y_lower']:.4g} .. {row['y_upper']:.4g})")
+        else:
+            probas = ", ".join(f"{c[len('proba_'):]} {row[c]:.3f}" for c in out if c.startswith("proba_"))
+            line = f"{target} = {row['y_pred']}  (probabilities: {probas}"
+            line += f"; {params.interval:.0%} set: {{{row['pred_set'].replace('|', ', ')}}})" if "pred_set" in row else ")"
+        domain = "in domain" if row["in_domain"] else f"OUT OF DOMAIN: {row['domain_reason']}"
+        click.echo(f"[{row['sample_id']}] {line}  {domain}")
 
 
 # Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself

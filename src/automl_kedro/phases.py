@@ -57,6 +57,8 @@ PHASES: dict[str, Phase] = {
               alone_kwargs=(("optional_inputs", True),)),  # alone, the report survives missing pieces
         Phase("predict", "inference", ("Data", "Model", "Output", "ClearML"), reads_model=True),
         Phase("visualize", "custom", ("Evaluation", "Output", "ClearML"), reads_model=True),
+        Phase("optimize", "optimizer", ("Data", "Model", "Optimization", "Output", "ClearML"),
+              ("trials.csv", "best_solution.json"), reads_model=True),
         Phase("monitor", "monitor", ("Data", "Model", "Evaluation", "Output", "ClearML"), ("drift.csv",),
               reads_model=True),
     )

@@ -1,4 +1,4 @@
-"""Sections owned by the run itself: run, predict, report, upstream."""
+"""Sections owned by the run itself: run, report, upstream."""
 from __future__ import annotations
 
 from pydantic import Field
@@ -12,11 +12,6 @@ class RunParams(Section):
     user: str | None = None
     dataset_key: str | None = Field(None, description="default: the data file's name without extension")
     runs_dir: str = "runs"
-
-
-class PredictParams(Section):
-    input_path: str | None = Field(None, description="CSV or Parquet of new rows")
-    source_run: str = Field("latest", description="train run id to use, 'latest' or 'champion'")
 
 
 class ReportParams(Section):

@@ -16,7 +16,9 @@ from automl_kedro.config.base import Section
 from automl_kedro.config.clearml import ClearMLParams
 from automl_kedro.config.monitor import MonitorParams
 from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, SplitParams
-from automl_kedro.config.run import PredictParams, ReportParams, RunParams
+from automl_kedro.config.optimize import OptimizeParams
+from automl_kedro.config.predict import PredictParams
+from automl_kedro.config.run import ReportParams, RunParams
 from automl_kedro.config.train import EvaluateParams, TrainParams
 from automl_kedro.errors import ParameterError
 from automl_kedro.phases import phase_names
@@ -35,6 +37,7 @@ class Params(Section):
     report: ReportParams = Field(default_factory=ReportParams)
     predict: PredictParams = Field(default_factory=PredictParams)
     monitor: MonitorParams = Field(default_factory=MonitorParams)
+    optimize: OptimizeParams = Field(default_factory=OptimizeParams)
     upstream: dict[str, str] = Field(
         default_factory=dict, description="process -> run id (or 'latest') to read that phase from"
     )

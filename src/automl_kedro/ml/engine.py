@@ -80,6 +80,9 @@ class TrainResult:
     metrics: dict[str, Any]
     timings: dict[str, float]
     skipped_models: dict[str, str]
+    # stop-gap (predict helper): out-of-fold predictions of the recommended candidate, one row per training
+    # row with an OOF prediction: ``row`` (position in X), ``y_true``, ``y_pred``, ``proba_<class>``
+    oof_predictions: pd.DataFrame | None = None
 
 
 def _with_fixed_params(spec, fixed: dict[str, Any]):
@@ -341,8 +344,21 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     timings = {"search_seconds": t_search, "ensemble_seconds": ens_s, "leaderboard_seconds": lb_s,
                "refit_seconds": refit_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
     metrics["train_seconds_total"] = total
+    chosen_obj = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None) or by_id[chosen_id]
     return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
-                       resolved.skipped)
+                       resolved.skipped, _oof_table(chosen_obj, y_arr, mask, task, classes))
+
+
+def _oof_table(chosen, y_arr, mask, task, classes) -> pd.DataFrame:
+    """Out-of-fold predictions of the recommended candidate (stop-gap until the engine's own)."""
+    rows = np.flatnonzero(mask)
+    pred = chosen.oof_pred[mask]
+    out = pd.DataFrame({"row": rows, "y_true": y_arr[mask],
+                        "y_pred": pred.astype(float) if task == "regression" else pred.astype(str)})
+    if classes is not None and chosen.oof_proba is not None:
+        for i, c in enumerate(classes):
+            out[f"proba_{c}"] = chosen.oof_proba[mask][:, i]
+    return out
 
 
 def _selection_record(z, incumbent_id, single_id, chosen_id, single_cmps, ens_cmps, ok) -> dict[str, Any]:

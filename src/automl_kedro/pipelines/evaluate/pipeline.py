@@ -8,11 +8,12 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 evaluate_model,
-                inputs=["train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info"],
+                inputs=["train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info", "train.oof_predictions", "params:predict"],
                 outputs=["metrics", "predictions", "plots"],
                 name="evaluate_model",
             )
         ],
         namespace="evaluate",
-        inputs={"train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info"},
+        inputs={"train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info", "train.oof_predictions"},
+        parameters={"params:predict"},
     )

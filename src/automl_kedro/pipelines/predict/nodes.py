@@ -1,50 +1,150 @@
-"""predict: a trained run's model on new rows."""
+"""predict: a trained run's model on new rows, with intervals or prediction sets and an applicability check."""
 from __future__ import annotations
 
+import logging
+import pickle
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from automl_kedro.config.predict import PredictParams
+from automl_kedro.data.predict_input import CheckedRows, check_rows, read_predict_input
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.ml.applicability import unseen_category_warnings
+from automl_kedro.ml.inference import Predictor
+from automl_kedro.ml.position_map import position_map
+from automl_kedro.ml.row_explanations import row_contributions, top_contributions
+
+logger = logging.getLogger(__name__)
+SHOWN_OUT_OF_DOMAIN = 20
 
 
-def read_new_rows(params_predict: dict[str, Any]) -> pd.DataFrame:
-    path = params_predict.get("input_path")
-    if not path:
-        raise AutoMLInputError('Set predict.input_path to a CSV of new rows (--params "predict.input_path=new.csv").')
+def load_model_file(path: str, setting: str = "predict.model_path"):
+    """A pickled fitted pipeline named by the user (instead of the source run's model.ckpt)."""
     file = Path(path)
     if not file.is_file():
-        raise AutoMLInputError(f"Prediction input not found: {path}. Set predict.input_path to an existing file.")
-    from automl_kedro.data.io import read_table  # same reader (delimiter, encoding) as build_dataset
+        raise AutoMLInputError(f"{setting}={path}: file not found. Point it at a model.ckpt of a train run.")
+    try:
+        with file.open("rb") as handle:
+            model = pickle.load(handle)  # noqa: S301 - the user's own model file
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is bad input
+        raise AutoMLInputError(f"{setting}={path} is not a readable model file ({exc}).") from None
+    if not hasattr(model, "predict"):
+        raise AutoMLInputError(f"{setting}={path} holds a {type(model).__name__}, not a model with predict().")
+    return model
 
-    table, _info = read_table(str(file))
+
+def training_rows(dataset: pd.DataFrame) -> pd.DataFrame:
+    """The rows the model learnt from (train and val; never the test rows)."""
+    return dataset[dataset["split"].isin(["train", "val"])].reset_index(drop=True)
+
+
+def build_predictor(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFrame | None,
+                    params: PredictParams) -> Predictor:
+    return Predictor.build(model, schema, training_rows(dataset), oof, params.interval,
+                           normalised=params.normalised_intervals, alpha=params.domain_alpha,
+                           range_margin=params.domain_range_margin)
+
+
+def predict_checked(predictor: Predictor, checked: CheckedRows) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Predictions for checked rows and a summary (counts, warnings); logs what the user should see."""
+    warnings = [*checked.warnings, *unseen_category_warnings(checked.X, predictor.domain)]
+    out = predictor.predict(checked.X)
+    out.insert(0, "sample_id", checked.sample_id.to_numpy())
+    n_out = int((~out["in_domain"]).sum())
+    for note in checked.notes:
+        logger.info(note)
+    for warning in warnings:
+        logger.warning(warning)
+    if n_out:
+        logger.warning("%d of %d new row(s) are outside the model's applicability domain (in_domain=false); "
+                       "their predictions are extrapolations (see domain_reason).", n_out, len(out))
+    summary = {
+        "n_rows": int(len(out)), "n_in_domain": int(len(out) - n_out), "n_out_of_domain": n_out,
+        "share_in_domain": float(1 - n_out / len(out)) if len(out) else 1.0,
+        **predictor.describe(), "notes": checked.notes, "warnings": warnings,
+        "out_of_domain": out.loc[~out["in_domain"], ["sample_id", "domain_score", "domain_reason"]]
+        .head(SHOWN_OUT_OF_DOMAIN).to_dict("records"),
+    }
+    if "y_lower" in out:
+        summary["interval_mean_width"] = float((out["y_upper"] - out["y_lower"]).mean())
+    if "pred_set" in out:
+        summary["set_mean_size"] = float(out["pred_set"].str.split("|").map(len).mean())
+    return out, summary
+
+
+def uncertainty_table(out: pd.DataFrame) -> pd.DataFrame:
+    """Per-row uncertainty: interval width, or confidence, entropy and set size; plus the domain score."""
+    table = pd.DataFrame({"sample_id": out["sample_id"]})
+    if "y_lower" in out:
+        table["y_lower"], table["y_upper"] = out["y_lower"], out["y_upper"]
+        table["interval_width"] = out["y_upper"] - out["y_lower"]
+    proba = out[[c for c in out if c.startswith("proba_")]].to_numpy(dtype=float)
+    if proba.size:
+        table["confidence"] = proba.max(axis=1)
+        table["entropy"] = -(proba * np.log(np.clip(proba, 1e-12, 1))).sum(axis=1)
+    if "pred_set" in out:
+        table["set_size"] = out["pred_set"].str.split("|").map(len)
+    table["in_domain"], table["domain_score"] = out["in_domain"], out["domain_score"]
     return table
 
 
-def predict(model, schema: dict[str, Any], train_meta: dict[str, Any], params_predict: dict[str, Any], run_info: dict[str, Any]):
-    rows = read_new_rows(params_predict)
-    features = schema["feature_columns"]
-    missing = [c for c in features if c not in rows.columns]
-    if missing:
-        raise AutoMLInputError(
-            f"The new rows lack {len(missing)} column(s) the model was trained on: {', '.join(missing)}. "
-            "Add them (empty values are allowed)."
-        )
-    id_column = schema.get("id_column")
-    sample_id = rows[id_column].astype(str) if id_column and id_column in rows else pd.Series(np.arange(len(rows))).astype(str)
-    X = rows[features]
-    out = pd.DataFrame({"sample_id": sample_id.values, "y_pred": model.predict(X)})
-    uncertainty = pd.DataFrame({"sample_id": sample_id.values})
-    if schema["problem_type"] != "regression" and hasattr(model, "predict_proba"):
-        proba = model.predict_proba(X)
-        for i, label in enumerate(model.classes_):
-            out[f"proba_{label}"] = proba[:, i]
-        uncertainty["confidence"] = proba.max(axis=1)
-        uncertainty["entropy"] = -(proba * np.log(np.clip(proba, 1e-12, 1))).sum(axis=1)
+def summary_markdown(summary: dict[str, Any], meta: dict[str, Any]) -> str:
+    lines = [f"# Predictions of {meta.get('model_name') or 'the model'} (train run {meta.get('run_id')})", "",
+             f"- rows: {summary['n_rows']}; in the applicability domain: {summary['n_in_domain']}; "
+             f"**out of domain: {summary['n_out_of_domain']}**"]
+    if "interval_mean_width" in summary:
+        lines.append(f"- {summary['interval_level']:.0%} prediction intervals ({summary['interval_method']}), "
+                     f"mean width {summary['interval_mean_width']:.4g}")
+    if "set_mean_size" in summary:
+        lines.append(f"- {summary['interval_level']:.0%} prediction sets ({summary['set_method']}), "
+                     f"mean size {summary['set_mean_size']:.2f}")
+    for title, items in (("Warnings", summary["warnings"]), ("Notes", summary["notes"])):
+        if items:
+            lines += ["", f"## {title}", *[f"- {w}" for w in items]]
+    if summary["out_of_domain"]:
+        lines += ["", "## Rows out of domain", "", "| sample_id | score | reason |", "|---|---|---|"]
+        lines += [f"| {r['sample_id']} | {r['domain_score']:.3f} | {r['domain_reason']} |" for r in summary["out_of_domain"]]
+    return "\n".join(lines) + "\n"
+
+
+def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFrame | None,
+            train_meta: dict[str, Any], params_predict: dict[str, Any], run_info: dict[str, Any]):
+    """New rows -> (predictions, uncertainty, summary, summary markdown, plots, explanations)."""
+    params = PredictParams.model_validate(params_predict or {})
+    rows = read_predict_input(params.input_path)
+    train = training_rows(dataset)
+    checked = check_rows(rows, schema, train)
+    if params.model_path:
+        model = load_model_file(params.model_path)
+    predictor = build_predictor(model, schema, dataset, oof, params)
+    out, summary = predict_checked(predictor, checked)
     out["model_name"] = train_meta.get("model_name")
-    out["model_version"] = train_meta.get("run_id")
+    out["model_version"] = params.model_path or train_meta.get("run_id")
     out["dataset_hash"] = train_meta.get("dataset_hash")
     out["run_id"] = run_info["run_id"]
-    return out, uncertainty
+    summary.update({"train_run_id": train_meta.get("run_id"), "model_path": params.model_path})
+    features = list(schema["feature_columns"])
+    plots = {"01_position/input_position": position_map(
+        predictor.domain, train[features], train[schema["target"]], checked.X, out["in_domain"],
+        labels=out["sample_id"])}
+    explanations = explain_rows(predictor, checked, train[features], params)
+    summary["n_explained"] = int(explanations["sample_id"].nunique())
+    return out, uncertainty_table(out), summary, summary_markdown(summary, train_meta), plots, explanations
+
+
+def explain_rows(predictor: Predictor, checked: CheckedRows, background: pd.DataFrame,
+                 params: PredictParams) -> pd.DataFrame:
+    """Top contributions of the raw input columns for the first ``explain_max_rows`` rows (header only when off)."""
+    if not params.explain:
+        return top_contributions(pd.DataFrame(columns=predictor.features), checked.X.head(0), checked.sample_id.head(0))
+    X = checked.X.head(params.explain_max_rows)
+    if len(checked.X) > len(X):
+        logger.info("explanations: the first %d of %d rows (predict.explain_max_rows)", len(X), len(checked.X))
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        contrib = row_contributions(predictor.model, X, background, predictor.task)
+    return top_contributions(contrib, X, checked.sample_id.head(len(X)), params.explain_top)

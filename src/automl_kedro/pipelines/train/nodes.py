@@ -42,7 +42,7 @@ def engine_config(params: TrainParams | dict[str, Any], *, cv_strategy: str | No
 def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
                      params_train: dict[str, Any], params_split: dict[str, Any], study_storage: Any = None):
     """Search candidates on the train (+val) rows -> (model, preprocess, metrics, leaderboard,
-    recommendation, candidates, plots)."""
+    recommendation, candidates, plots, oof_predictions)."""
     params = TrainParams.model_validate(params_train or {})
     split = params_split or {}
     rows = dataset[dataset["split"].isin(["train", "val"])].reset_index(drop=True)
@@ -68,5 +68,9 @@ def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessor
     for _, row in failed.iterrows():
         logger.warning("candidate %s failed: %s", row["candidate_id"], row["error"])
     logger.info("recommended %s: %s", result.recommendation["candidate_id"], result.recommendation["rationale"])
+    oof = result.oof_predictions
+    if oof is not None:  # stop-gap: sample_id instead of the row position
+        oof = oof.assign(sample_id=rows["sample_id"].astype(str).to_numpy()[oof["row"].to_numpy()])
+        oof = oof[["sample_id", *[c for c in oof.columns if c not in ("row", "sample_id")]]]
     return (result.model, result.preprocess, result.metrics, result.leaderboard, result.recommendation,
-            result.candidates, result.figures)
+            result.candidates, result.figures, oof)

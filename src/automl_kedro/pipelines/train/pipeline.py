@@ -9,7 +9,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             node(
                 train_candidates,
                 inputs=["build_dataset.dataset", "build_dataset.schema", "featurize.preprocessors", "params:train", "params:split", "study_storage"],
-                outputs=["model", "preprocess", "metrics", "leaderboard", "recommendation", "candidates", "plots"],
+                outputs=["model", "preprocess", "metrics", "leaderboard", "recommendation", "candidates", "plots", "oof_predictions"],
                 name="train_candidates",
             )
         ],

@@ -1,0 +1,1 @@
+"""The optimize phase: inverse design through a trained model."""
