@@ -6,6 +6,7 @@
 ``automl-kedro runs leaderboard``: test scores of every finished run, best first.
 ``automl-kedro champion show|promote <train_run_id>|rollback``: the model predict uses with
 ``predict.source_run=champion``.
+``kedro run`` / ``automl-kedro run``: Kedro's run with a quiet console and short input errors.
 """
 from __future__ import annotations
 
@@ -166,6 +167,15 @@ def champion_rollback(project_path: str, runs_dir: str) -> None:
     except AutoMLInputError as exc:
         raise click.ClickException(str(exc)) from None
 
+
+def _add_run_command() -> None:
+    """``kedro run`` with a quiet console and short input errors (see run_command.py)."""
+    from automl_kedro.run_command import run_command
+
+    commands.add_command(run_command)
+
+
+_add_run_command()
 
 # Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself
 # (``kedro clearml upload ...``); the same group serves the ``kedro.project_commands`` entry point.
