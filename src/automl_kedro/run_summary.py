@@ -128,7 +128,7 @@ class RunSummaryHook:
             test = load("evaluate.metrics") or {}
             facts["test_score"] = test.get(facts["recommended"]["primary_metric"])
         if "train" in ran:
-            facts["next"] = predict_command(ctx.run_id, _new_rows_path(ctx))
+            facts["next"] = predict_command(ctx.run_id, _new_rows_path(ctx, load("build_dataset.schema")))
         if "predict" in ran:
             predictions = ctx.run_dir("predict") / "predictions.csv"
             facts["predictions"] = _relative(predictions, root)
@@ -139,9 +139,16 @@ class RunSummaryHook:
         return facts
 
 
-def _new_rows_path(ctx) -> str:
-    """The configured predict.input_path when it belongs to this data set, else a placeholder."""
+def _new_rows_path(ctx, schema: dict[str, Any] | None) -> str:
+    """The configured predict.input_path when it holds the model's feature columns, else a placeholder."""
     configured = str((ctx.params.get("predict") or {}).get("input_path") or "")
-    if configured and Path(configured).stem.startswith(ctx.dataset_key) and (ctx.project_path / configured).is_file():
-        return configured
-    return "new_rows.csv"
+    path = ctx.project_path / configured
+    if not configured or not path.is_file() or not schema:
+        return "new_rows.csv"
+    try:
+        import pandas as pd
+
+        header = pd.read_csv(path, sep=None, engine="python", nrows=0, encoding_errors="replace").columns
+    except Exception:  # noqa: BLE001 - only a hint
+        return "new_rows.csv"
+    return configured if set(schema.get("feature_columns", [])) <= {str(c) for c in header} else "new_rows.csv"

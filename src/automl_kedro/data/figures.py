@@ -16,12 +16,18 @@ def target_distribution(dataset: pd.DataFrame, schema: dict[str, Any]) -> go.Fig
     target = schema["target"]
     y = dataset[target]
     if schema["problem_type"] == "regression":
+        # the same bins and a share per split, so a small test split compares with train
+        values = y.astype(float)
+        lo, hi = float(values.min()), float(values.max())
+        bins = {"start": lo, "end": hi + (hi - lo) * 1e-9, "size": (hi - lo) / 30 or 1.0}
         fig = go.Figure()
         for split in ("train", "val", "test"):
-            part = y[dataset["split"] == split]
+            part = values[dataset["split"] == split]
             if len(part):
-                fig.add_trace(go.Histogram(x=part.astype(float), name=split, opacity=0.6, nbinsx=40))
-        fig.update_layout(barmode="overlay", xaxis_title=target, yaxis_title="rows")
+                fig.add_trace(go.Histogram(x=part, name=f"{split} ({len(part):,} rows)", opacity=0.6, xbins=bins,
+                                           histnorm="percent"))
+        fig.update_layout(barmode="overlay", xaxis_title=target, yaxis={"title": "share of the split's rows",
+                                                                        "ticksuffix": "%"})
     else:
         table = pd.crosstab(y.astype(str), dataset["split"])
         fig = go.Figure([go.Bar(x=table.index, y=table[s], name=s) for s in ("train", "val", "test") if s in table])

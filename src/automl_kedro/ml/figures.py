@@ -27,6 +27,8 @@ TEST_SET = "Test set"
 # 24 distinguishable colours: a model keeps its colour across figures (and runs).
 PALETTE = px.colors.qualitative.Dark24
 NEUTRAL = "#4C78A8"
+# ensembles' leaderboard model names (after the registry's models, so they never share a colour)
+ENSEMBLE_MODELS = ("voting_ensemble", "stacking_ensemble")
 RECOMMENDED_MARK = {"symbol": "star", "size": 22, "line": {"width": 2, "color": "black"}}
 _WARM = False
 
@@ -48,7 +50,7 @@ def model_colour(model: str) -> str:
     ensembles by a stable hash of the name)."""
     from automl_kedro.ml.models import MODELS
 
-    names = list(MODELS)
+    names = [*MODELS, *ENSEMBLE_MODELS]
     if model in names:
         return PALETTE[names.index(model) % len(PALETTE)]
     return PALETTE[zlib.crc32(str(model).encode()) % len(PALETTE)]
@@ -71,13 +73,15 @@ def regression_figures(y, pred, rows_label: str = OUT_OF_FOLD) -> dict[str, go.F
     idx = _sample(len(y))
     r2 = r2_score(y, pred) if len(y) > 1 else float("nan")
     lo, hi = float(np.nanmin([y.min(), pred.min()])), float(np.nanmax([y.max(), pred.max()]))
+    pad = 0.03 * (hi - lo or 1.0)
     fig = go.Figure(go.Scatter(x=y[idx], y=pred[idx], mode="markers", name="rows",
                                marker={"size": 5, "opacity": 0.6, "color": NEUTRAL}))
     fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="perfect (y = x)",
                              line={"dash": "dash", "color": "grey"}))
     fig.update_layout(title=f"{rows_label}: predicted vs actual ({_rows(len(y))}, R² {r2:.3f})",
                       xaxis_title="actual value", yaxis_title="predicted value")
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(range=[lo - pad, hi + pad])  # same range on both axes: y = x is the diagonal
+    fig.update_yaxes(range=[lo - pad, hi + pad])
     res = pred - y
     fig2 = go.Figure(go.Scatter(x=pred[idx], y=res[idx], mode="markers", name="rows",
                                 marker={"size": 5, "opacity": 0.6, "color": NEUTRAL}))
@@ -230,9 +234,10 @@ def tradeoff_figure(leaderboard: pd.DataFrame, primary: str, recommended: str | 
             marker={**RECOMMENDED_MARK, "color": model_colour(str(best["model"]))}, hoverinfo="skip",
         ))
         title += f" (recommended: {recommended})"
-    failed = leaderboard[leaderboard["status"] != "ok"]["candidate_id"].astype(str).tolist()
-    if failed:
-        fig.add_annotation(text=f"not shown, failed or skipped: {', '.join(failed)}", showarrow=False,
+    failed = leaderboard[leaderboard["status"] != "ok"]["model"].astype(str).value_counts(sort=False)
+    if len(failed):
+        names = ", ".join(m if n == 1 else f"{m} ×{n}" for m, n in failed.items())
+        fig.add_annotation(text=f"not shown (failed or skipped, see the leaderboard): {names}", showarrow=False,
                            xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", font={"size": 11})
     fig.update_xaxes(type="log", title="prediction time per validation fold (ms, log scale)", tickformat="~g")
     fig.update_yaxes(title=f"{primary} (mean ± std over folds)")
