@@ -74,3 +74,12 @@ def test_walkthrough_notebook_runs(project, monkeypatch):
     assert "evaluate/01_test/confusion_matrix" in texts
     assert len(list((project / "runs" / "train").glob("*/*/model/model.ckpt"))) == 1
     assert len(list((project / "runs" / "predict").glob("*/*/predictions.csv"))) == 1
+
+
+def test_a_relative_path_is_found_from_here_else_from_the_project(project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert api._as_file("data/01_raw/penguins.csv", tmp_path, "x", project) == (project / "data/01_raw/penguins.csv").resolve()
+    (tmp_path / "mine.csv").write_text("a,b\n1,2\n")
+    assert api._as_file("mine.csv", tmp_path, "x", project) == (tmp_path / "mine.csv").resolve()
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert pd.read_parquet(api._as_file(frame, tmp_path, "frame", project)).equals(frame)

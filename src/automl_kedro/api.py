@@ -218,7 +218,7 @@ class Run:
         ``predictions.csv`` with the ``uncertainty.csv`` columns alongside. It is a real predict run
         (a ``runs/predict/...`` directory, ClearML as configured)."""
         with tempfile.TemporaryDirectory(prefix="automl_predict_") as tmp:
-            path = _as_file(rows, Path(tmp), "new_rows")
+            path = _as_file(rows, Path(tmp), "new_rows", self.project)
             runtime = _nest({**params, "predict.input_path": str(path), "predict.source_run": self.run_id})
             run_id = _run_pipeline(self.project, "predict", runtime, verbose)
         from automl_kedro.run_context import find_run
@@ -240,14 +240,18 @@ class Run:
         return f"Run({self.run_id!r}, recommended {rec.get('candidate_id')!r}{score})"
 
 
-def _as_file(data: pd.DataFrame | str | Path, folder: Path, stem: str) -> Path:
-    """A DataFrame written to ``folder`` as Parquet; a path made absolute (from the current folder)."""
+def _as_file(data: pd.DataFrame | str | Path, folder: Path, stem: str, project: Path) -> Path:
+    """A DataFrame written to ``folder`` as Parquet; a relative path found from the current folder
+    (a notebook's), else from the project folder (as ``kedro run`` reads it)."""
     if isinstance(data, pd.DataFrame):
         path = folder / f"{stem}.parquet"
         data.to_parquet(path, index=False)
         return path
     path = Path(data).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+    if path.is_absolute():
+        return path
+    here = (Path.cwd() / path).resolve()
+    return here if here.exists() else (project / path).resolve()
 
 
 def load_run(selector: str = "latest", project: str | Path | None = None) -> Run:
@@ -272,7 +276,7 @@ def train(data: pd.DataFrame | str | Path, target: str, *, project: str | Path |
     """
     project = project_path(project)
     with tempfile.TemporaryDirectory(prefix="automl_train_") as tmp:
-        path = _as_file(data, Path(tmp), "dataframe")
+        path = _as_file(data, Path(tmp), "dataframe", project)
         runtime = _nest({"data.path": str(path), "data.target": target})
         runtime = _merge(runtime, _nest(params))
         if isinstance(data, pd.DataFrame):
