@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 import sys
 from pathlib import Path
 
@@ -130,3 +131,33 @@ def test_summary_lines_name_the_report_model_score_and_next_command():
     predict_only = summary_lines({"run_id": "r2", "phases": {"predict": "runs/predict/d/t"},
                                   "predictions": "runs/predict/d/t/predictions.csv", "n_predictions": 3})
     assert predict_only[-1].strip() == "Predictions: runs/predict/d/t/predictions.csv (3 rows)"
+
+
+def test_library_warnings_reach_the_phase_log_but_not_the_console(tmp_path):
+    import io
+
+    from automl_kedro.hooks import ProcessLogHandler
+    from automl_kedro.run_context import RunContext
+
+    ctx = RunContext.create({"run": {"id": "w1"}}, tmp_path)
+    process_log = ProcessLogHandler(ctx)
+    process_log.process = "train"
+    ctx.run_dir("train")
+    shown = io.StringIO()
+    console = logging.StreamHandler(shown)
+    captured = logging.getLogger("py.warnings")  # where logging.captureWarnings sends warnings
+    captured.addHandler(console)
+    captured.addHandler(process_log)
+    quiet_console(captured)
+    was_capturing = logging._warnings_showwarning is not None
+    logging.captureWarnings(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("a library's deprecation notice", UserWarning)
+    finally:
+        logging.captureWarnings(was_capturing)
+        captured.removeHandler(console)
+        captured.removeHandler(process_log)
+    assert shown.getvalue() == ""
+    assert "a library's deprecation notice" in (ctx.run_dir("train") / "logs" / "train.log").read_text()
