@@ -161,3 +161,11 @@ def test_library_warnings_reach_the_phase_log_but_not_the_console(tmp_path):
         captured.removeHandler(process_log)
     assert shown.getvalue() == ""
     assert "a library's deprecation notice" in (ctx.run_dir("train") / "logs" / "train.log").read_text()
+
+
+def test_a_parameter_typo_prints_short_before_any_phase(project):
+    result = kedro_run(project, "--params", "train.time_budget=60")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "Stopped before any phase started" in output and "Did you mean 'train.time_budget_s'?" in output
+    assert "Traceback" not in output and len(output.splitlines()) < 20, output

@@ -207,6 +207,15 @@ def _size_text(size_bytes: float) -> str:
     return f"{size:,.1f} GiB"
 
 
+def _ticks_125(lo: float, hi: float) -> list[float]:
+    """1-2-5 tick values around [lo, hi] for a log axis (plotly labels every minor tick otherwise)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo <= 0:
+        return []
+    start, stop = int(np.floor(np.log10(lo / 2))), int(np.ceil(np.log10(hi * 2)))
+    ticks = [m * 10.0 ** e for e in range(start, stop + 1) for m in (1, 2, 5)]
+    return [t for t in ticks if lo / 3 <= t <= hi * 3]
+
+
 def tradeoff_figure(leaderboard: pd.DataFrame, primary: str, recommended: str | None = None) -> go.Figure:
     """Cross-validated score (± std) against prediction time, one colour per model, the
     recommended candidate starred; failed candidates are named below the plot."""
@@ -214,6 +223,7 @@ def tradeoff_figure(leaderboard: pd.DataFrame, primary: str, recommended: str | 
     ok = _ok(leaderboard, primary)
     variants = sorted(ok["preprocess_id"].astype(str).unique())
     symbols = ["circle", "diamond", "square", "triangle-up", "cross", "x", "pentagon", "hexagon"]
+    glyphs = ["●", "◆", "■", "▲", "✚", "✖", "⬟", "⬢"]
     fig = go.Figure()
     for model, rows in ok.groupby("model", sort=False):
         hover = [f"{r.candidate_id}<br>{primary} {getattr(r, column):.4g} ± {getattr(r, spread):.2g}<br>"
@@ -239,9 +249,14 @@ def tradeoff_figure(leaderboard: pd.DataFrame, primary: str, recommended: str | 
         names = ", ".join(m if n == 1 else f"{m} ×{n}" for m, n in failed.items())
         fig.add_annotation(text=f"not shown (failed or skipped, see the leaderboard): {names}", showarrow=False,
                            xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", font={"size": 11})
-    fig.update_xaxes(type="log", title="prediction time per validation fold (ms, log scale)", tickformat="~g")
+    times = ok["predict_seconds"].astype(float) * 1000
+    fig.update_xaxes(type="log", title="prediction time per validation fold (ms, log scale)",
+                     tickvals=_ticks_125(times.min(), times.max()) if len(times) else None, tickformat="~g")
     fig.update_yaxes(title=f"{primary} (mean ± std over folds)")
-    fig.update_layout(title=title, legend_title_text="model" + (" (symbol = preprocessing)" if len(variants) > 1 else ""),
+    legend = "model"
+    if len(variants) > 1:
+        legend += "<br>" + "<br>".join(f"{glyphs[i % len(glyphs)]} {v}" for i, v in enumerate(variants))
+    fig.update_layout(title=title, legend_title_text=legend,
                       margin={"b": 110})
     return fig
 
