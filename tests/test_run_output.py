@@ -150,13 +150,16 @@ def test_library_warnings_reach_the_phase_log_but_not_the_console(tmp_path):
     captured.addHandler(process_log)
     quiet_console(captured)
     was_capturing = logging._warnings_showwarning is not None
-    logging.captureWarnings(True)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # restores warnings.showwarning, whatever captured it before
             warnings.simplefilter("always")
+            logging.captureWarnings(False)
+            logging.captureWarnings(True)  # as Kedro's logging set-up does
             warnings.warn("a library's deprecation notice", UserWarning)
+            logging.captureWarnings(False)
     finally:
-        logging.captureWarnings(was_capturing)
+        if was_capturing:
+            logging.captureWarnings(True)
         captured.removeHandler(console)
         captured.removeHandler(process_log)
     assert shown.getvalue() == ""
