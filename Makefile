@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VIZ_PORT ?= 4141
 export KEDRO_DISABLE_TELEMETRY := true
 
 .PHONY: run test test-fast install viz bench clean-runs
@@ -25,9 +26,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
 
+# `kedro viz run` serves from a child process: run it as its own process group and stop the
+# whole group when make is interrupted or ends, so no server is left behind.
+viz: SHELL := /bin/bash
 viz: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[viz]'
-	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
+	$(BIN)/python -c 'import kedro_viz' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[viz]'
+	set -m; $(BIN)/kedro viz run --host 127.0.0.1 --port $(VIZ_PORT) --no-browser & viz=$$!; \
+	trap 'kill -TERM -- -$$viz 2>/dev/null; wait $$viz 2>/dev/null' INT TERM EXIT; wait $$viz
 
 clean-runs:
 	rm -rf runs

@@ -178,7 +178,10 @@ def test_visualize_redraws_the_plots_of_a_finished_run(project, run):
     out = run_dirs(project, "visualize")[0]
     index = json.loads((out / "plots" / "index.json").read_text())
     assert {"01_test/confusion_matrix", "02_leaderboard/tradeoff", "02_leaderboard/win_summary"} <= set(index)
-    assert (out / "plots" / "plotly.min.js").is_file()  # the HTML opens offline
+    # the HTML opens offline: each page loads the one shared plotly.js of runs/ by a relative path
+    assert [p.relative_to(project) for p in project.rglob("plotly.min.js")] == [Path("runs/_static/plotly.min.js")]
+    page = (out / "plots" / "01_test__confusion_matrix.html").read_text()
+    assert (out / "plots" / page.split('src="', 1)[1].split('"', 1)[0]).resolve() == (project / "runs/_static/plotly.min.js").resolve()
     ups = {u["process"]: u["run_id"] for u in meta(out)["upstream_artifacts"]}
     assert ups == {"evaluate": "finished", "train": "finished", "build_dataset": "finished"}
     assert meta(out)["run_id"] == ctx.run_id

@@ -8,6 +8,8 @@
 + target), the model predict uses with ``predict.source_run=champion``.
 ``automl-kedro predict --run <id|latest|champion> '{"bill_length_mm": 40, ...}'``: predict one row (or a
 JSON list of rows) and print it, without a run directory.
+``automl-kedro runs leaderboard``: test scores of every finished run, best first.
+``kedro run`` / ``automl-kedro run``: Kedro's run with a quiet console and short input errors.
 """
 from __future__ import annotations
 
@@ -297,6 +299,15 @@ def predict_cmd(rows: str | None, source_run: str, input_path: str | None, model
         domain = "in domain" if row["in_domain"] else f"OUT OF DOMAIN: {row['domain_reason']}"
         click.echo(f"[{row['sample_id']}] {line}  {domain}")
 
+
+def _add_run_command() -> None:
+    """``kedro run`` with a quiet console and short input errors (see run_command.py)."""
+    from automl_kedro.run_command import run_command
+
+    commands.add_command(run_command)
+
+
+_add_run_command()
 
 # Kedro imports ``<package>.cli`` and adds the commands of its ``cli`` group to ``kedro`` itself
 # (``kedro clearml upload ...``); the same group serves the ``kedro.project_commands`` entry point.

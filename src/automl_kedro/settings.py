@@ -4,12 +4,13 @@ import os
 from kedro.config import OmegaConfigLoader
 
 from automl_kedro.hooks import RunContextHook
+from automl_kedro.run_summary import RunSummaryHook
 from automl_kedro.tracking.hook import ClearMLHook
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
 
 # pluggy calls hooks last-registered first: RunContextHook must run before the others.
-HOOKS = (ClearMLHook(), RunContextHook())
+HOOKS = (RunSummaryHook(), ClearMLHook(), RunContextHook())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

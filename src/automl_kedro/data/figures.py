@@ -16,12 +16,18 @@ def target_distribution(dataset: pd.DataFrame, schema: dict[str, Any]) -> go.Fig
     target = schema["target"]
     y = dataset[target]
     if schema["problem_type"] == "regression":
+        # the same bins and a share per split, so a small test split compares with train
+        values = y.astype(float)
+        lo, hi = float(values.min()), float(values.max())
+        bins = {"start": lo, "end": hi + (hi - lo) * 1e-9, "size": (hi - lo) / 30 or 1.0}
         fig = go.Figure()
         for split in ("train", "val", "test"):
-            part = y[dataset["split"] == split]
+            part = values[dataset["split"] == split]
             if len(part):
-                fig.add_trace(go.Histogram(x=part.astype(float), name=split, opacity=0.6, nbinsx=40))
-        fig.update_layout(barmode="overlay", xaxis_title=target, yaxis_title="rows")
+                fig.add_trace(go.Histogram(x=part, name=f"{split} ({len(part):,} rows)", opacity=0.6, xbins=bins,
+                                           histnorm="percent"))
+        fig.update_layout(barmode="overlay", xaxis_title=target, yaxis={"title": "share of the split's rows",
+                                                                        "ticksuffix": "%"})
     else:
         table = pd.crosstab(y.astype(str), dataset["split"])
         fig = go.Figure([go.Bar(x=table.index, y=table[s], name=s) for s in ("train", "val", "test") if s in table])
@@ -31,10 +37,16 @@ def target_distribution(dataset: pd.DataFrame, schema: dict[str, Any]) -> go.Fig
 
 
 def missing_rate_top(report: dict[str, Any], top_n: int) -> go.Figure:
-    rates = pd.Series(report["missing_rate"], dtype=float).sort_values(ascending=False).head(top_n)
-    fig = go.Figure(go.Bar(x=rates.values * 100, y=rates.index.astype(str), orientation="h"))
-    fig.update_layout(title=f"Missing values: top {len(rates)} columns", xaxis_title="% of rows missing",
-                      yaxis={"autorange": "reversed"})
+    """Share of missing values of the worst columns; columns without a gap are left out."""
+    rates = pd.Series(report["missing_rate"], dtype=float)
+    rates = rates[rates > 0].sort_values(ascending=False).head(top_n)
+    if rates.empty:
+        return go.Figure().update_layout(title="Missing values: none in any column")
+    fig = go.Figure(go.Bar(x=rates.values * 100, y=rates.index.astype(str), orientation="h",
+                           text=[f"{v:.1%}" for v in rates.values], textposition="auto"))
+    fig.update_layout(title=f"Missing values: the {len(rates)} column(s) with gaps, worst first",
+                      xaxis={"title": "rows missing", "ticksuffix": "%", "rangemode": "tozero"},
+                      yaxis={"autorange": "reversed"}, height=260 + 24 * len(rates))
     return fig
 
 
@@ -47,8 +59,19 @@ def numeric_distributions(sample: pd.DataFrame, schema: dict[str, Any], top_n: i
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[str(c) for c in numeric])
     for i, column in enumerate(numeric):
         values = _as_number(sample[column]).dropna()
-        fig.add_trace(go.Histogram(x=values, nbinsx=30, name=str(column), showlegend=False), row=i // cols + 1, col=i % cols + 1)
-    fig.update_layout(title=f"Numeric distributions ({len(sample):,} rows shown)", height=260 * rows)
+        row, col = i // cols + 1, i % cols + 1
+        integers = len(values) > 0 and bool(np.all(np.mod(values, 1) == 0))
+        span = float(values.max() - values.min()) if len(values) else 0.0
+        if integers and span <= 30:
+            # whole numbers with few values (years, counts): one bar per value, whole-number ticks
+            fig.add_trace(go.Histogram(x=values, xbins={"size": 1, "start": values.min() - 0.5}, name=str(column),
+                                       showlegend=False), row=row, col=col)
+            fig.update_xaxes(tickformat="d", dtick=max(1, int(np.ceil(span / 6))), row=row, col=col)
+        else:
+            fig.add_trace(go.Histogram(x=values, nbinsx=30, name=str(column), showlegend=False), row=row, col=col)
+            fig.update_xaxes(tickformat="~s" if span >= 10_000 else "~g", row=row, col=col)
+        fig.update_yaxes(title_text="rows" if col == 1 else None, row=row, col=col)
+    fig.update_layout(title=f"Numeric distributions ({len(sample):,} rows shown)", height=260 * rows, bargap=0.05)
     return fig
 
 
@@ -72,8 +95,11 @@ def correlation_top(sample: pd.DataFrame, schema: dict[str, Any], top_n: int) ->
     else:
         keep = list(corr.abs().sum().sort_values(ascending=False).index[:top_n])
     corr = corr.loc[keep, keep]
-    fig = go.Figure(go.Heatmap(z=np.round(corr.to_numpy(), 3), x=keep, y=keep, zmin=-1, zmax=1, colorscale="RdBu"))
-    fig.update_layout(title=f"Correlations between the top {len(keep)} numeric columns", yaxis={"autorange": "reversed"})
+    fig = go.Figure(go.Heatmap(z=np.round(corr.to_numpy(), 3), x=keep, y=keep, zmin=-1, zmax=1, colorscale="RdBu",
+                               texttemplate="%{z:.2f}", colorbar={"title": "Pearson r"}))
+    fig.update_layout(title=f"Correlations (Pearson) between the top {len(keep)} numeric columns"
+                            + (", target first" if target_col is not None else ""),
+                      yaxis={"autorange": "reversed"})
     return fig
 
 

@@ -182,5 +182,6 @@ def featurize(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, A
         recipe["variants"][variant["id"]] = describe_variant(schema, variant, cards)
     sample = _sample_rows(train, fitted, manifest["variants"], schema, int(params.get("sample_rows", 3)),
                           int(params.get("sample_max_columns", 40)))
-    plots = {"03_features/feature_count": feature_count_figure(manifest)}
+    # with one variant the before/after count is one sentence of the manifest, not a plot
+    plots = {"03_features/feature_count": feature_count_figure(manifest)} if len(variants) > 1 else {}
     return FeaturizeResult(preprocessors, manifest, schema_raw(train, schema), recipe, sample, plots)

@@ -327,8 +327,7 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         records.append(rec)
     plots = {}
     if cfg.figures:
-        plots["02_leaderboard/tradeoff"] = figs.tradeoff_figure(leaderboard, primary.name)
-        plots["02_leaderboard/model_x_preprocessing"] = figs.heatmap_figure(leaderboard, primary.name)
+        plots.update(figs.leaderboard_figures(leaderboard, primary.name, chosen_id, primary.greater_is_better))
         best_rec = next(r for r in records if r["candidate_id"] == chosen_id)
         for title, fig in best_rec["figures"].items():
             plots[f"01_recommended/{title.split('/', 1)[-1]}"] = fig

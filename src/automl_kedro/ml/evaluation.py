@@ -49,7 +49,7 @@ def evaluate_predictions(model, X: pd.DataFrame, y: pd.Series, task: str, classe
         pred = np.asarray(model.predict(X), dtype=float)
         metrics = compute_metrics(resolve_metrics(default_metrics(task), task), y_true, pred)
         out = {"r2": metrics["r2"], "mae": metrics["mae"], "mse": metrics["mse"], "rmse": metrics["rmse"]}
-        figures = {f"01_test/{k.split('/', 1)[1]}": v for k, v in figs.regression_figures(y_true, pred).items()}
+        figures = {f"01_test/{k.split('/', 1)[1]}": v for k, v in figs.regression_figures(y_true, pred, figs.TEST_SET).items()}
         return EvalResult(out, pred, y_std=prediction_std(model, X), figures=figures)
     y_true = pd.Series(y).astype(str).to_numpy(dtype=object)
     model_classes = [str(c) for c in getattr(model, "classes_", classes or [])]
@@ -61,6 +61,6 @@ def evaluate_predictions(model, X: pd.DataFrame, y: pd.Series, task: str, classe
         metrics["log_loss"] = float("nan")
     metrics["auc"] = metrics["roc_auc"]
     figures = {f"01_test/{k.split('/', 1)[1]}": v
-               for k, v in figs.classification_figures(y_true, pred, proba, labels).items()}
+               for k, v in figs.classification_figures(y_true, pred, proba, labels, figs.TEST_SET).items()}
     clean = {k: (float(v) if np.isfinite(v) else None) for k, v in metrics.items()}
     return EvalResult(clean, pred, proba, labels, None, figures)
