@@ -76,13 +76,15 @@ def test_monitor_pipeline_over_two_batches(project, run):
     assert list(log["labelled"]) == [True, False] and list(log["alert"]) == [True, False]
     assert log.loc[0, "alerts"].startswith("drift: body_mass_g") and log.loc[0, "drifted_features"] == "body_mass_g"
     assert pd.isna(log.loc[1, "score"]) and log.loc[0, "score"] == pytest.approx(performance["score"])
-    assert "out_of_domain_share" in log.columns
+    # body mass x2.5 puts most shifted rows outside the training domain; the training rows' own half does not
+    assert log.loc[0, "out_of_domain_share"] > 0.5 and log.loc[1, "out_of_domain_share"] < 0.1
+    assert "out of domain" in log.loc[0, "alerts"]
     summary = json.loads((dirs[0] / "monitor_summary.json").read_text())
-    assert summary["features_alert"] == 1 and summary["alerts"] == 1
+    assert summary["features_alert"] == 1 and summary["alerts"] == 2
 
     (row, path), = [(r, p) for r, p in run_sessions(project / "runs", "batch1") if r["process"] == "monitor"]
     session = read_session(path)
-    assert session.scalars()[("monitor", "features_alert")] == 1 and session.scalars()[("monitor", "alerts")] == 1
+    assert session.scalars()[("monitor", "features_alert")] == 1 and session.scalars()[("monitor", "alerts")] == 2
     assert ("01_drift", "drift") in session.plots() and "drift" in session.artifacts()
 
 

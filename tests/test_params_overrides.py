@@ -28,7 +28,8 @@ def test_a_dotted_override_sets_one_key_of_data_with_a_local_file(local_report):
 
 def test_predict_source_run_keeps_the_input_path_with_a_local_file(local_report):
     params = _params(local_report, {"predict.source_run": "latest"})
-    assert params["predict"] == {"input_path": "data/01_raw/penguins_new.csv", "source_run": "latest"}
+    assert params["predict"]["input_path"] == "data/01_raw/penguins_new.csv"
+    assert params["predict"]["source_run"] == "latest"
 
 
 def test_a_local_file_sets_single_keys_of_a_base_section(project):

@@ -113,9 +113,9 @@ def _train_dir(root: Path, selector: str) -> Path:
     from automl_kedro.run_context import find_run
 
     if selector == "champion":
-        from automl_kedro.champion import champion_run_id
+        from automl_kedro.runs_store import resolve_champion
 
-        selector = champion_run_id(root)
+        selector = resolve_champion(root, None)
     return find_run(root, "train", selector)
 
 

@@ -59,7 +59,8 @@ PHASES: dict[str, Phase] = {
         Phase("visualize", "custom", ("Evaluation", "Output", "ClearML"), reads_model=True),
         Phase("optimize", "optimizer", ("Data", "Model", "Optimization", "Output", "ClearML"),
               ("trials.csv", "best_solution.json"), reads_model=True),
-        Phase("monitor", "monitor", ("Data", "Model", "Evaluation", "Output", "ClearML"), ("drift.csv",),
+        Phase("monitor", "monitor", ("Data", "Model", "Evaluation", "Output", "ClearML"),
+              ("drift.csv", "monitor_summary.json"),
               reads_model=True),
     )
 }

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.phases import PHASES
 
 # Files of other phases that the store reads outside a Kedro run (the catalog names them for runs).
 SCHEMA_FILE = "dataset/schema.json"
@@ -32,7 +33,6 @@ CHAMPIONS_FILE = "champions.json"
 PROMOTION_TESTS_DIR = "promotion_tests"
 MONITORING_DIR = "monitoring"
 # Folders under the runs root that are not phases (``runs clean`` and listings skip them).
-NON_PHASE_DIRS = (CHAMPION_DIR, MONITORING_DIR)
 
 
 # -- reading and listing runs ------------------------------------------------------
@@ -51,10 +51,9 @@ def read_json(path: Path) -> dict[str, Any] | None:
 
 
 def phases_on_disk(runs_root: Path) -> list[str]:
-    """Process folders under the runs root (those holding run directories)."""
-    if not runs_root.is_dir():
-        return []
-    return sorted(p.name for p in runs_root.iterdir() if p.is_dir() and p.name not in NON_PHASE_DIRS)
+    """Process folders under the runs root (those holding run directories): the phases of the phases
+    table that have run; other folders (champion/, monitoring/, _static/) are not phases."""
+    return sorted(name for name in PHASES if (runs_root / name).is_dir())
 
 
 def list_runs(runs_root: Path, process: str) -> list[tuple[Path, dict[str, Any]]]:
@@ -191,17 +190,21 @@ def write_champions(runs_root: Path, state: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def resolve_champion(runs_root: Path, dataset_key: str, target: str | None = None) -> str:
+def resolve_champion(runs_root: Path, dataset_key: str | None, target: str | None = None) -> str:
     """The train run id of the champion of the line (``dataset_key``, ``target``).
 
     Without a target, the data set's only line is used; several lines need the target named.
+    Without a data set either (the notebook API, ``automl-kedro predict --run champion``), the only
+    line with a champion is used.
     """
     lines = read_champions(runs_root)["lines"]
-    candidates = {k: v for k, v in lines.items() if v.get("dataset_key") == dataset_key and v.get("current")}
+    candidates = {k: v for k, v in lines.items()
+                  if v.get("current") and (dataset_key is None or v.get("dataset_key") == dataset_key)}
     if target:
         candidates = {k: v for k, v in candidates.items() if v.get("target") == target}
     if not candidates:
-        which = f"data set {dataset_key!r}" + (f" and target {target!r}" if target else "")
+        which = (f"data set {dataset_key!r}" if dataset_key else "any data set") + (
+            f" and target {target!r}" if target else "")
         known = ", ".join(k for k, v in lines.items() if v.get("current")) or "none"
         raise AutoMLInputError(
             f"No champion model yet for {which} (lines with a champion: {known}). "
@@ -210,8 +213,9 @@ def resolve_champion(runs_root: Path, dataset_key: str, target: str | None = Non
         )
     if len(candidates) > 1:
         raise AutoMLInputError(
-            f"Data set {dataset_key!r} has champions for several targets "
-            f"({', '.join(v['target'] for v in candidates.values())}); set data.target to choose one."
+            f"{'Data set ' + repr(dataset_key) if dataset_key else 'There'} has champions for several lines "
+            f"({', '.join(candidates)}); name the data set and target (data.path / data.target) "
+            "or a train run id."
         )
     return next(iter(candidates.values()))["current"]["run_id"]
 

@@ -31,9 +31,9 @@ class TrainedRun:
 def train_run_dir(runs_root: Path, selector: str = "latest") -> Path:
     """The train run directory for a run id, ``latest`` or ``champion``."""
     if selector == "champion":
-        from automl_kedro.champion import champion_run_id
+        from automl_kedro.runs_store import resolve_champion
 
-        selector = champion_run_id(runs_root)
+        selector = resolve_champion(runs_root, None)
     return find_run(runs_root, "train", selector)
 
 

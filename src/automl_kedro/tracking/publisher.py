@@ -24,11 +24,10 @@ from automl_kedro.secrets import redact, redact_text
 from automl_kedro.tracking.naming import split_title
 from automl_kedro.phases import PHASES
 from automl_kedro.tracking.sdk import TASK_INIT_KWARGS
+from automl_kedro.tracking.sessions import MANIFEST, SESSIONS_DIR, session_shortfall, zip_session_folder
 
 logger = logging.getLogger(__name__)
 
-SESSIONS_DIR = "clearml"
-MANIFEST = "sessions.json"
 MAX_TABLE_ROWS = 1000
 TASK_TYPES = {name: p.task_type for name, p in PHASES.items()}
 
@@ -342,8 +341,6 @@ def keep_offline_session(folder: Path, target_dir: Path, task_id: str, reported:
     otherwise it is kept and the returned manifest fields say what is missing (``incomplete``,
     ``warning``, ``session_folder``).
     """
-    from automl_kedro.tracking.sessions import session_shortfall, zip_session_folder
-
     archive = folder.parent / f"{folder.name}.zip"
     shortfall = session_shortfall(archive, reported) if archive.is_file() else {"zip": "not written"}
     if shortfall and folder.is_dir():

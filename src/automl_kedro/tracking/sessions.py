@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from automl_kedro.errors import AutoMLInputError
-from automl_kedro.tracking.publisher import MANIFEST, SESSIONS_DIR
+
+SESSIONS_DIR = "clearml"  # a run directory's folder of offline session zips
+MANIFEST = "sessions.json"  # the folder's index: one row per task
 
 logger = logging.getLogger(__name__)
 

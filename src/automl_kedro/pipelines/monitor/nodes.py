@@ -11,22 +11,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.ml.applicability import DomainModel
 from automl_kedro.ml.drift import DriftThresholds, drift_table
 from automl_kedro.ml.evaluation import evaluate_predictions
 from automl_kedro.ml.metrics import get_metric
 
 
 def out_of_domain_share(model, reference: pd.DataFrame, batch: pd.DataFrame, schema: dict[str, Any]) -> float | None:
-    """Share of batch rows outside the training data's domain.
-
-    HOOK(applicability): returns None until ``automl_kedro.ml.applicability`` is merged; then
-    ``features = schema["feature_columns"]``, ``domain = DomainModel.fit(reference[features],
-    schema["column_types"])`` and ``1 - domain.score(batch[features])["in_domain"].mean()``. The log's
-    ``out_of_domain_share`` column, the summary scalar and the alert (monitor.max_out_of_domain_share)
-    are already wired.
-    """
-    return None
+    """Share of batch rows outside the training data's domain (the applicability check predict uses)."""
+    features = [c for c in schema["feature_columns"] if c in batch.columns]
+    if batch.empty or not features:
+        return None
+    domain = DomainModel.fit(reference[features], schema["column_types"])
+    return float(1.0 - domain.score(batch[features])["in_domain"].mean())
 
 
 def _performance(model, batch: pd.DataFrame, schema: dict[str, Any], train_metrics: dict[str, Any]) -> dict[str, Any] | None:
@@ -104,7 +103,7 @@ def monitor_batch(model, train_meta: dict[str, Any], train_metrics: dict[str, An
         "features_warning": summary["features_warning"],
         "max_psi": summary["max_psi"],
         "drifted_features": ";".join(drift.loc[drift["severity"] != "none", "feature"]),
-        "out_of_domain_share": ood,  # HOOK(applicability): filled once the check exists
+        "out_of_domain_share": ood,
         "alert": bool(alerts),
         "alerts": " | ".join(alerts),
     }])
