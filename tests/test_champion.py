@@ -152,5 +152,7 @@ def test_resolve_champion_needs_the_target_when_a_data_set_has_several_lines(tmp
     }}
     runs_store.write_champions(tmp_path, state)
     assert runs_store.resolve_champion(tmp_path, "d", "b") == "rb"
-    with pytest.raises(AutoMLInputError, match="several targets .*set data.target"):
+    with pytest.raises(AutoMLInputError, match=r"several lines \(d:a, d:b\).*data.target"):
         runs_store.resolve_champion(tmp_path, "d")
+    runs_store.write_champions(tmp_path, {"lines": {"d:a": state["lines"]["d:a"]}})
+    assert runs_store.resolve_champion(tmp_path, None) == "ra"  # no data set named: the only line

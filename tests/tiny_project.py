@@ -63,10 +63,11 @@ def make_tiny_project(root: Path, pipeline_code: str, catalog_yaml: str) -> Path
     return root
 
 
-def run_tiny(root: Path, run_id: str, runs: Path, mode: str = "offline") -> subprocess.CompletedProcess:
+def run_tiny(root: Path, run_id: str, runs: Path, mode: str = "offline",
+             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``kedro run --pipeline=tiny`` of the project at ``root`` in a fresh interpreter."""
     src = os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env = {**os.environ, "PYTHONPATH": src, "KEDRO_DISABLE_TELEMETRY": "true"}
+    env = {**os.environ, "PYTHONPATH": src, "KEDRO_DISABLE_TELEMETRY": "true", **(extra_env or {})}
     return subprocess.run([sys.executable, "-c", RUN, run_id, str(runs), mode], cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
 

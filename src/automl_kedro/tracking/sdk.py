@@ -40,9 +40,24 @@ TASK_INIT_KWARGS: dict[str, Any] = {
 }
 
 
+def _forget_foreign_master_task() -> None:
+    """Drop a ``CLEARML_PROC_MASTER_ID`` inherited from another process.
+
+    The SDK writes ``<pid>:<task id>`` into the environment at ``Task.init``; a process started from
+    there (a notebook, a test runner, a script that ran a tracked run before) inherits it, and the SDK
+    then takes itself for a forked worker of that task and hands out a do-nothing stub instead of a
+    task, so nothing is recorded. Only the process that set it may keep it.
+    """
+    for var in ("CLEARML_PROC_MASTER_ID", "TRAINS_PROC_MASTER_ID"):
+        owner = os.environ.get(var, "").split(":")[0]
+        if owner and owner != str(os.getpid()):
+            del os.environ[var]
+
+
 def load_clearml(offline: bool, cache_dir: Path | None = None, server: ServerSettings | None = None):
     """Import clearml configured for speed; returns the ``clearml`` module."""
     os.environ.setdefault("CLEARML_SUPPRESS_UPDATE_MESSAGE", "1")
+    _forget_foreign_master_task()
     import clearml
     from clearml.config import ConfigSDKWrapper, config_obj
 
