@@ -33,7 +33,11 @@ class TrainParams(Section):
     storage: str | None = Field(None, description="Optuna RDB URL; null = SQLite in the run directory")
     study_name: str = "automl"
     ensembles: list[Literal["voting", "stacking"]] = Field(default_factory=lambda: ["voting", "stacking"])
-    ensemble_top_k: int = Field(5, ge=2)
+    ensemble_top_k: int = Field(5, ge=2, description="candidates the stacking ensemble combines")
+    ensemble_pool_size: int = Field(
+        16, ge=2, description="best distinct trials (all candidates) the greedy voting ensemble chooses from")
+    holdout_above_rows: int = Field(
+        50_000, ge=100, description="above this many training rows one holdout fold replaces k-fold CV")
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")
     selection_margin_se: float = Field(
         1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "

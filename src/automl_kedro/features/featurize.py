@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from sklearn.base import clone
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.features.native import NATIVE_VARIANT_ID, NativeTabular
 from automl_kedro.features.variants import build_preprocessor, describe_variant, expand_variants, variant_version
 
 MANIFEST_VERSION = 1
@@ -108,6 +109,29 @@ def _manifest_entry(fitted: Any, variant: dict[str, Any], schema: dict[str, Any]
     }
 
 
+def _native_manifest_entry(fitted: NativeTabular, schema: dict[str, Any]) -> dict[str, Any]:
+    names = [str(n) for n in fitted.get_feature_names_out()]
+    features = []
+    for name in names:
+        source = name if name in fitted.kinds_ else name.rsplit("_", 1)[0]
+        features.append({"name": name, "source_columns": [source], "group": fitted.kinds_.get(source, "datetime"),
+                         "dimension": 1})
+    return {"version": variant_version(schema, {"id": NATIVE_VARIANT_ID, "kind": "native"}),
+            "n_features_in": len(schema["feature_columns"]), "n_features_out": len(names), "dimension": len(names),
+            "options": {"kind": "native", "categorical": "pandas category (top 250 values)", "scaling": "none",
+                        "datetime": "year, month, dayofweek, dayofyear, ordinal"},
+            "features": features}
+
+
+def _format(value: Any) -> str | None:
+    if pd.isna(value):
+        return None
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _to_frame(values: Any, names: list[str], index) -> pd.DataFrame:
     if isinstance(values, pd.DataFrame):
         return values
@@ -135,7 +159,7 @@ def _sample_rows(train: pd.DataFrame, fitted: dict[str, Any], manifests: dict[st
                 value = MASK if masked else row[name]
                 records.append({"sample_id": sample_id, "variant": variant_id, "stage": "after", "column": name,
                                 "source_columns": ",".join(sources.get(name, [])),
-                                "value": None if (not masked and pd.isna(value)) else (value if masked else f"{float(value):.6g}")})
+                                "value": value if masked else _format(value)})
     return pd.DataFrame.from_records(records, columns=["sample_id", "variant", "stage", "column", "source_columns", "value"])
 
 
@@ -180,6 +204,16 @@ def featurize(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, A
         fitted[variant["id"]] = fit
         manifest["variants"][variant["id"]] = _manifest_entry(fit, variant, schema)
         recipe["variants"][variant["id"]] = describe_variant(schema, variant, cards)
+    if params.get("native_variant", True):
+        if NATIVE_VARIANT_ID in preprocessors:
+            raise AutoMLInputError(f"featurize.variants: the id {NATIVE_VARIANT_ID!r} is reserved for the tree "
+                                   "boosters' native inputs; rename that variant or set featurize.native_variant: false.")
+        types = {c: schema["column_types"].get(c, "categorical") for c in schema["feature_columns"]}
+        native = NativeTabular(column_types=types)
+        preprocessors[NATIVE_VARIANT_ID] = native
+        fitted[NATIVE_VARIANT_ID] = clone(native).fit(X)
+        manifest["variants"][NATIVE_VARIANT_ID] = _native_manifest_entry(fitted[NATIVE_VARIANT_ID], schema)
+        recipe["variants"][NATIVE_VARIANT_ID] = {"kind": "native", "used_by": "tree boosters (input_kind native)"}
     sample = _sample_rows(train, fitted, manifest["variants"], schema, int(params.get("sample_rows", 3)),
                           int(params.get("sample_max_columns", 40)))
     plots = {"03_features/feature_count": feature_count_figure(manifest)}

@@ -24,12 +24,15 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from automl_kedro.config.train import TrainParams
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.features.native import input_kind
 from automl_kedro.ml import ensemble as ens
 from automl_kedro.ml import figures as figs
 from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy
 from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
-from automl_kedro.ml.models import BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models
+from automl_kedro.ml.models import (BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models,
+                                    target_transform_choices)
 from automl_kedro.ml.recommend import rank_leaderboard, recommend
 from automl_kedro.ml.search import Candidate, Search, SearchSettings
 from automl_kedro.ml.selection import compare, select
@@ -39,34 +42,6 @@ log = logging.getLogger(__name__)
 
 class NoSuccessfulCandidateError(AutoMLInputError):
     """Every candidate failed."""
-
-
-@dataclass
-class EngineConfig:
-    """What to search and under which budget (mirrors the ``train:`` parameters)."""
-
-    models: list[str] | None = None  # None or []: DEFAULT_MODELS
-    model_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # fixed params per model
-    metrics: list[str] | None = None  # None: every metric of the task
-    primary_metric: str = "auto"
-    cv_strategy: str = "auto"
-    cv_folds: int = 5
-    time_budget_s: float | None = 20.0
-    n_trials: int | None = None
-    n_jobs: int = 2
-    seed: int = 42
-    storage: str | None = None
-    study_prefix: str = "automl"
-    ensembles: tuple[str, ...] = ("voting", "stacking")
-    ensemble_top_k: int = 5
-    include_baseline: bool = True
-    backend: str = "threading"  # measured faster than loky here (no process start, no data copies)
-    parallel: str = "folds"  # measured faster than "model" (n_jobs threads inside each estimator)
-    plugins: tuple[str, ...] = ()
-    figures: bool = True
-    # a challenger (tuned params, another model, an ensemble) replaces the simpler incumbent only when its
-    # mean paired per-fold CV advantage exceeds this many standard errors (0: plain best mean); see selection.py
-    selection_margin_se: float = 1.0
 
 
 @dataclass
@@ -125,10 +100,33 @@ def _summary(fold_metrics: dict[str, list[float]]) -> dict[str, float]:
     return out
 
 
-def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any], config: EngineConfig | None = None,
-          *, groups=None, times=None) -> TrainResult:
-    """Search every preprocessor x model candidate, pick on CV, refit the recommendation on all rows."""
-    cfg = config or EngineConfig()
+def as_params(params: TrainParams | dict[str, Any] | None) -> TrainParams:
+    """The validated ``train:`` section (the engine's one configuration)."""
+    return params if isinstance(params, TrainParams) else TrainParams.model_validate(params or {})
+
+
+def pair_candidates(preprocessors: dict[str, Any], specs) -> list[Candidate]:
+    """Each model with the inputs it needs: tree boosters (``input_kind`` native) get the native variant when
+    featurize made one, every other model the dense variants (imputed, one-hot, scaled)."""
+    kinds = {pid: input_kind(pre) for pid, pre in preprocessors.items()}
+    dense = [pid for pid, k in kinds.items() if k == "dense"]
+    native = [pid for pid, k in kinds.items() if k == "native"]
+    out = []
+    for spec in specs:
+        pids = native if (spec.input_kind == "native" and native) else dense
+        out.extend(Candidate(pid, spec, preprocessors[pid]) for pid in pids)
+    return out
+
+
+def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any],
+          params: TrainParams | dict[str, Any] | None = None, *, groups=None, times=None,
+          cv_strategy: str | None = None, storage: str | None = None) -> TrainResult:
+    """Search every model with its inputs, pick on CV, refit the recommendation on all rows.
+
+    ``params`` is the ``train:`` section; ``cv_strategy`` and ``storage`` override its values (the train
+    node passes the split method and the run directory's Optuna storage).
+    """
+    cfg = as_params(params)
     t_start = time.perf_counter()
     load_plugins(list(cfg.plugins))
     if not preprocessors:
@@ -143,13 +141,12 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         y_arr = y.astype(str).to_numpy(dtype=object)
         classes = sorted(pd.unique(y_arr).tolist())
 
-    names = list(cfg.models) if cfg.models else list(DEFAULT_MODELS)
-    for n in cfg.model_params:
-        MODELS.canonical(n)  # typos in model_params fail with suggestions
+    names = cfg.model_names() or list(DEFAULT_MODELS)
+    model_params = cfg.model_params()
     if cfg.include_baseline and BASELINE_MODEL not in [MODELS.canonical(n) for n in names]:
         names = [BASELINE_MODEL, *names]
     resolved = resolve_models(names, task, n_rows=len(y_arr))
-    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params.items()}
+    fixed = {MODELS.canonical(k): v for k, v in model_params.items()}
     specs = [_with_fixed_params(s, fixed.get(s.name, {})) for s in resolved.specs]
     if not specs:
         raise AutoMLInputError(
@@ -164,19 +161,22 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     if primary not in metric_specs:
         metric_specs = [primary, *metric_specs]
 
-    strategy = resolve_strategy(cfg.cv_strategy, task, groups, times)
+    strategy = resolve_strategy(cv_strategy or cfg.cv_strategy, task, groups, times)
     splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
                          times=times)
+    if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
+        splits = splits[:1]  # many rows: one holdout fold (1 / cv_folds of the rows) instead of k-fold
+        strategy = "holdout"
     mask = oof_mask(splits, len(y_arr))
 
-    candidates = [Candidate(pid, spec, pre) for pid, pre in preprocessors.items() for spec in specs]
+    candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
     # keep back time for the final refit, ensembles and figures (the search adds the refit estimate)
     reserve = 0.0 if budget is None else 0.05 * budget + (figs.warmup_seconds() if cfg.figures else 0.0)
     settings = SearchSettings(
-        task=task, metrics=metric_specs, primary=primary, classes=classes, time_budget_s=budget,
-        n_trials=cfg.n_trials, n_jobs=cfg.n_jobs, seed=cfg.seed, storage=cfg.storage,
-        study_prefix=cfg.study_prefix, backend=cfg.backend, parallel=cfg.parallel, reserve_s=reserve,
+        task=task, metrics=metric_specs, primary=primary, params=cfg, classes=classes,
+        storage=storage if storage is not None else cfg.storage, reserve_s=reserve,
+        target_transforms=target_transform_choices(y_arr) if task == "regression" else ("none", ["none"]),
     )
     search = Search(X, y_arr, splits, candidates, settings)
     search.run()
@@ -218,10 +218,11 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     refit_cost = sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
     if len(top) >= 2 and left > 2 * refit_cost:
         if "voting" in kinds:
-            v = ens.voting(ok[:10], y_arr, splits, mask, task, metric_specs, primary, classes)
+            pool = ens.distinct_trials([t for c in ok for t in c.trials], task, limit=cfg.ensemble_pool_size)
+            v = ens.voting(pool, y_arr, splits, mask, task, metric_specs, primary, classes)
             if v is not None:
                 ensembles.append(v)
-        if "stacking" in kinds and strategy != "time":
+        if "stacking" in kinds and strategy not in ("time", "holdout"):
             st = ens.stacking(top, y_arr, splits, mask, task, metric_specs, primary, classes, cfg.seed)
             if st is not None:
                 ensembles.append(st)
@@ -249,13 +250,14 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
                         "params": json.dumps(c.final_params(), default=str, sort_keys=True)})
         rows.append(row)
     for e in kept:
-        members = [m.candidate_id for m in e.members]
+        members = [m.label for m in e.members]
         row = {"candidate_id": f"ensemble/{e.kind}", "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
                "status": "ok", "error": None, "n_trials": 0, "n_pruned": 0}
         row.update(_summary(e.fold_metrics))
         row.update({"fit_seconds": sum(m.fit_seconds for m in e.members),
                     "predict_seconds": sum(m.predict_seconds for m in e.members),
-                    "size_bytes": sum(sizes[m] for m in members), "n_features": -1, "n_rows_train": n_rows,
+                    "size_bytes": sum(sizes.get(m.candidate_id, 0) for m in e.members), "n_features": -1,
+                    "n_rows_train": n_rows,
                     "params": json.dumps({"members": members, "weights": e.weights}, sort_keys=True)})
         rows.append(row)
     leaderboard = rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
@@ -268,7 +270,7 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         recommendation["baseline"] = {"candidate_id": baseline.candidate_id, "params": "defaults",
                                       "score": float(baseline.default_value * primary.sign())}
     recommendation["ensembles"] = {e.kind: {"score": float(e.best_value * primary.sign()),
-                                            "kept": e in kept, "members": [m.candidate_id for m in e.members],
+                                            "kept": e in kept, "members": [m.label for m in e.members],
                                             "vs": chosen_single_id}
                                    for e in ensembles}
     recommendation["cv"] = {"strategy": strategy, "folds": len(splits)}
@@ -315,7 +317,7 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     for e in kept:
         cid = f"ensemble/{e.kind}"
         rec = {"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
-               "params": {"members": [m.candidate_id for m in e.members], "weights": e.weights},
+               "params": {"members": [m.label for m in e.members], "weights": e.weights},
                "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
                "figures": {}, "tables": {}}
         if cfg.figures:
@@ -414,3 +416,40 @@ def _candidate_figures(task, y, pred, proba, classes, fold_model) -> dict[str, A
     except Exception as exc:  # noqa: BLE001 - a figure never fails the run
         log.warning("figures failed: %s", exc)
         return {}
+
+
+def frame_schema(X: pd.DataFrame, task: str, target: str = "__target__") -> dict[str, Any]:
+    """The schema build_dataset would give a raw feature table (column types inferred, ids and constants out)."""
+    from automl_kedro.data.types import infer_column_types
+
+    types, _ = infer_column_types(X)
+    features = [str(c) for c in X.columns if types[c] not in ("id", "constant")]
+    if not features:
+        raise AutoMLInputError("Every column of the table is an identifier or a constant; there is nothing to learn from.")
+    return {"target": target, "problem_type": task, "feature_columns": features,
+            "column_types": {str(c): t for c, t in types.items()}, "personal_columns": []}
+
+
+def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, Any] | None = None,
+              featurize_params: dict[str, Any] | None = None) -> TrainResult:
+    """featurize + train on an in-memory table, as the Kedro phases do (the benchmark's entry point).
+
+    ``X`` holds raw feature columns (no target), ``task`` is regression | binary | multiclass; the
+    parameter dicts are the ``train:`` / ``featurize:`` sections (defaults from conf/base). The result's
+    ``model`` predicts raw rows of ``X``'s columns (``predict``, and ``predict_proba`` with string
+    ``classes_`` for classification) on the original target scale; ``leaderboard`` ranks every candidate.
+    """
+    from automl_kedro.config.data import FeaturizeParams
+    from automl_kedro.data.types import coerce_types
+    from automl_kedro.features import featurize
+
+    if task not in ("regression", "binary", "multiclass"):
+        raise AutoMLInputError(f"task {task!r} is not one of regression, binary, multiclass.")
+    X = X.reset_index(drop=True)
+    y = pd.Series(y).reset_index(drop=True)
+    schema = frame_schema(X, task)
+    X = coerce_types(X[schema["feature_columns"]], schema["column_types"])
+    feat = FeaturizeParams.model_validate(featurize_params or {}).model_dump(exclude_none=True)
+    dataset = X.assign(sample_id=[str(i) for i in range(len(X))], split="train")
+    preprocessors = featurize(dataset, schema, feat).preprocessors
+    return train(X, y, task, preprocessors, train_params)

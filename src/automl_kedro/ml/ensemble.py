@@ -4,8 +4,10 @@ Both are scored on the same CV folds as the single candidates, from out-of-fold 
 only, so they are compared fold by fold with the chosen single candidate; an ensemble is kept
 only when it beats it beyond the noise margin of :mod:`automl_kedro.ml.selection`:
 
-- voting: greedy forward selection with replacement (weights = how often a member was picked)
-  over the top candidates' out-of-fold predictions / probabilities;
+- voting: Caruana's greedy forward selection with replacement (weights = how often a member was
+  picked) over the out-of-fold predictions / probabilities of the best trials of every candidate
+  (several configurations of one model may join; two members with the same out-of-fold outputs
+  may not: :func:`distinct_trials`);
 - stacking: a linear meta-learner on the out-of-fold predictions, itself cross-validated on
   the same folds.
 
@@ -128,6 +130,22 @@ def _stack_features(outs, task):
     return np.column_stack([o[:, :-1] for o in outs])
 
 
+def distinct_trials(trials, task: str, limit: int = 16) -> list[Any]:
+    """The best ``limit`` trials (by primary score), dropping any whose out-of-fold outputs repeat a better one's."""
+    out, seen = [], []
+    for t in sorted(trials, key=lambda t: (-t.value, t.label)):
+        o = _member_oof(t, task)
+        if o is None:
+            continue
+        if any(o.shape == s.shape and np.allclose(o, s, rtol=1e-9, atol=1e-12, equal_nan=True) for s in seen):
+            continue
+        seen.append(o)
+        out.append(t)
+        if len(out) >= limit:
+            break
+    return out
+
+
 def _member_oof(c, task):
     return c.oof_pred.astype(float) if task == "regression" else c.oof_proba
 
@@ -145,7 +163,7 @@ def _labels(proba, classes):
     return np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
 
 
-def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 20):
+def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 25):
     """Greedy forward selection (with replacement) of members over out-of-fold outputs."""
     pool = [c for c in cands if _member_oof(c, task) is not None]
     if len(pool) < 2:

@@ -5,7 +5,9 @@ How the budget is spent:
 1. every candidate is cross-validated once with its default parameters, the cheap and strong
    ones first (the default HistGradientBoosting baseline always first), skipping a candidate
    whose estimated cost no longer fits the remaining time;
-2. the remaining time goes to Optuna TPE trials by successive halving across candidates: in
+2. the remaining time goes to trials by successive halving across candidates; each study first
+   tries its model's portfolio of strong starting configurations (``ModelSpec.portfolio``, for
+   regression with the preferred target transform), then Optuna TPE proposals. In
    rung ``r`` the best ``ceil(n / 2**r)`` candidates (at least two) get ``2**r`` trials each.
    With ``n_trials`` and no time budget every candidate simply gets ``n_trials`` trials, so the
    result depends on the seed alone.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 import warnings
 import zlib
@@ -74,6 +77,7 @@ class Candidate:
     study_name: str = ""
     task: str = "regression"
     stopped: bool = False
+    trials: list = field(default_factory=list)  # TrialRecord of the best finished trials (out-of-fold outputs)
 
     @property
     def model(self) -> str:
@@ -82,6 +86,10 @@ class Candidate:
     @property
     def candidate_id(self) -> str:
         return f"{self.preprocess_id}/{self.spec.name}"
+
+    @property
+    def label(self) -> str:
+        return self.candidate_id
 
     @property
     def tried(self) -> bool:
@@ -109,21 +117,72 @@ class Candidate:
 
 
 @dataclass
+class TrialRecord:
+    """One finished trial: what it tried and its out-of-fold outputs (the ensemble's material)."""
+
+    candidate: "Candidate"
+    number: int
+    params: dict[str, Any]
+    value: float  # primary, signed (larger is better)
+    fold_metrics: dict[str, list[float]]
+    oof_pred: np.ndarray
+    oof_proba: np.ndarray | None
+    fit_seconds: float
+    predict_seconds: float
+
+    @property
+    def candidate_id(self) -> str:
+        return self.candidate.candidate_id
+
+    @property
+    def label(self) -> str:
+        return f"{self.candidate.candidate_id}#{self.number}"
+
+    def pipeline(self, random_state: int, n_jobs: int = 1) -> Pipeline:
+        est = self.candidate.spec.build(self.candidate.task, self.params, random_state, n_jobs)
+        return Pipeline([("preprocess", clone(self.candidate.preprocessor)), ("model", est)])
+
+
+@dataclass
 class SearchSettings:
+    """What the search needs beyond the ``train:`` parameters (which it reads from ``params``)."""
+
     task: str
     metrics: list[MetricSpec]
     primary: MetricSpec
+    params: Any  # config.train.TrainParams: n_trials, n_jobs, seed, study_name, parallel_backend, time budget
     classes: list | None = None
-    time_budget_s: float | None = None
-    n_trials: int | None = None
-    n_jobs: int = 2
-    seed: int = 0
     storage: str | None = None
-    study_prefix: str = "automl"
-    backend: str = "threading"  # joblib backend for parallel folds: threading | loky
-    parallel: str = "folds"  # folds: folds in parallel, 1 thread per estimator; model: folds in turn, n_jobs per estimator
     reserve_s: float = 0.0  # time kept back after the search (refit, ensembles, figures)
+    target_transforms: tuple[str, list[str]] = ("none", ["none"])  # (preferred, choices) for regression
+    keep_trials: int = 4  # out-of-fold outputs kept for the best trials of each candidate (ensemble pool)
     startup_trials: int = 4
+
+    @property
+    def time_budget_s(self) -> float | None:
+        return self.params.time_budget_s
+
+    @property
+    def n_trials(self) -> int | None:
+        return self.params.n_trials
+
+    @property
+    def n_jobs(self) -> int:
+        return self.params.n_jobs
+
+    @property
+    def seed(self) -> int:
+        return self.params.seed
+
+    @property
+    def study_prefix(self) -> str:
+        return self.params.study_name
+
+    @property
+    def backend(self) -> str:
+        return self.params.parallel_backend
+
+    parallel: str = "folds"  # measured faster than n_jobs threads inside each estimator
 
 
 # --------------------------------------------------------------------------- fold work
@@ -209,6 +268,15 @@ class Search:
                     direction=direction, load_if_exists=True,
                 )
             study.enqueue_trial({}, user_attrs={"default_params": True}, skip_if_exists=False)
+            preferred, choices = self.s.target_transforms
+            transform = self.s.task == "regression" and len(choices) > 1
+            if transform and preferred != "none":
+                # the defaults on the preferred target scale first (sampled where the model has no spelling)
+                study.enqueue_trial({**(cand.spec.space_defaults or {}), "target_transform": preferred},
+                                    user_attrs={"portfolio": True}, skip_if_exists=False)
+            for config in cand.spec.portfolio:
+                config = {**config, "target_transform": preferred} if transform else dict(config)
+                study.enqueue_trial(config, user_attrs={"portfolio": True}, skip_if_exists=False)
             self._studies[cand.candidate_id] = study
         return self._studies[cand.candidate_id]
 
@@ -217,6 +285,9 @@ class Search:
         s = self.s
         n_rows = len(self.y)
         params = {} if is_default else cand.spec.suggest(trial, s.task, n_rows)
+        choices = s.target_transforms[1]
+        if not is_default and s.task == "regression" and len(choices) > 1:
+            params["target_transform"] = trial.suggest_categorical("target_transform", choices)
         est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
         pipe = Pipeline([("preprocess", clone(cand.preprocessor)), ("model", est)])
         n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
@@ -249,11 +320,29 @@ class Search:
         if not np.isfinite(value):
             raise ValueError(f"the {s.primary.name} score is NaN (the model predicts non-finite values or one class)")
         signed = value * s.primary.sign()
-        if signed > cand.best_value:
-            self._keep_best(cand, params, results, signed)
+        self._record_trial(cand, trial.number, params, results, signed)
         return value
 
-    def _keep_best(self, cand: Candidate, params, results, signed):
+    def _record_trial(self, cand: Candidate, number: int, params, results, signed):
+        """Keep the trial's out-of-fold outputs when it is among the candidate's best few; best -> candidate."""
+        if signed <= cand.best_value and len(cand.trials) >= self.s.keep_trials and \
+                signed <= min(t.value for t in cand.trials):
+            return
+        rec = self._trial_record(cand, number, params, results, signed)
+        cand.trials.append(rec)
+        cand.trials.sort(key=lambda t: (-t.value, t.number))
+        del cand.trials[self.s.keep_trials:]
+        if signed > cand.best_value:
+            cand.best_value = signed
+            cand.best_params = dict(params)
+            cand.fold_metrics = rec.fold_metrics
+            cand.oof_pred = rec.oof_pred
+            cand.oof_proba = rec.oof_proba
+            cand.fit_seconds = rec.fit_seconds
+            cand.predict_seconds = rec.predict_seconds
+            cand.fold_model = next((r[-1] for _, _, r in results if r[-1] is not None), cand.fold_model)
+
+    def _trial_record(self, cand: Candidate, number: int, params, results, signed) -> TrialRecord:
         s = self.s
         n = len(self.y)
         y = self.y
@@ -275,21 +364,19 @@ class Search:
                 fold_metrics[k].append(v)
             fit_s.append(f)
             pred_s.append(p)
-            if model is not None:
-                cand.fold_model = model
-        cand.best_value = signed
-        cand.best_params = dict(params)
-        cand.fold_metrics = fold_metrics
-        cand.oof_pred = oof_pred
-        cand.oof_proba = oof_proba if (oof_proba is not None and has_proba) else None
-        cand.fit_seconds = float(np.mean(fit_s))
-        cand.predict_seconds = float(np.mean(pred_s))
+        return TrialRecord(cand, number, dict(params), signed, fold_metrics, oof_pred,
+                           oof_proba if (oof_proba is not None and has_proba) else None,
+                           float(np.mean(fit_s)), float(np.mean(pred_s)))
 
     def run_trial(self, cand: Candidate) -> bool:
         """One Optuna trial of ``cand``; False when the budget stops further trials of it."""
         study = self._study(cand)
         trial = study.ask()
         is_default = bool(trial.user_attrs.get("default_params")) or cand.n_trials == 0
+        kind = "defaults" if is_default else ("portfolio" if trial.user_attrs.get("portfolio") else "sampled")
+        self._running = f"{cand.candidate_id} trial {trial.number} ({kind})"
+        if is_default:
+            self._say("started %s", self._running)
         t0 = time.perf_counter()
         try:
             value = self._evaluate(cand, trial, is_default)
@@ -317,11 +404,36 @@ class Search:
         study.tell(trial, value)
         cand.n_trials += 1
         cand.trial_seconds.append(time.perf_counter() - t0)
+        self._say("finished %s: %s %.4f in %.1f s | %s", self._running, self.s.primary.name, value,
+                  time.perf_counter() - t0, self._status())
         if is_default:
             cand.default_value = cand.best_value
             cand.snapshot_defaults()
         cand.status = "ok"
         return True
+
+    # ---------------------------------------------------------------- progress
+    def _say(self, msg: str, *args) -> None:
+        self._last_log = time.perf_counter()
+        log.info(msg, *args)
+
+    def _status(self) -> str:
+        done = sum(c.n_trials for c in self.candidates)
+        ok = [c for c in self.candidates if c.status == "ok"]
+        best = max(ok, key=lambda c: c.best_value, default=None)
+        best_s = "none yet" if best is None else \
+            f"best {best.candidate_id} {best.best_value * self.s.primary.sign():.4f}"
+        left = "no time limit" if self.deadline is None else \
+            f"{max(0.0, self.deadline - time.perf_counter()):.0f} s of budget left"
+        return f"{done} trials done, {best_s}, {left}"
+
+    def _heartbeat(self, stop) -> None:
+        """A line at least every few seconds while a long trial runs (a person can follow the run)."""
+        while not stop.wait(1.0):
+            if time.perf_counter() - self._last_log >= self.heartbeat_s:
+                self._say("still running %s | %s", self._running, self._status())
+
+    heartbeat_s = 5.0
 
     # ---------------------------------------------------------------- budget policy
     def _order(self) -> list[Candidate]:
@@ -342,6 +454,10 @@ class Search:
         s = self.s
         folds = s.parallel == "folds"
         limits = threadpool_limits(1) if folds else None
+        self._running, self._last_log = "setup", time.perf_counter()
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True, name="train-progress")
+        beat.start()
         try:
             with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend=s.backend) as parallel:
                 # long searches would drown the log in these; the scores say what matters
@@ -351,6 +467,8 @@ class Search:
                 self._defaults()
                 self._tune()
         finally:
+            stop.set()
+            beat.join()
             self._parallel = None
             if limits is not None:
                 limits.restore_original_limits()

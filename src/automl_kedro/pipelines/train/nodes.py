@@ -8,7 +8,7 @@ import pandas as pd
 
 from automl_kedro.config.train import TrainParams
 from automl_kedro.errors import AutoMLInputError
-from automl_kedro.ml import EngineConfig, train
+from automl_kedro.ml import train
 
 logger = logging.getLogger(__name__)
 
@@ -21,22 +21,6 @@ def _storage_url(study_storage: Any, params: TrainParams) -> str | None:
         return None
     url = str(study_storage)
     return url if "://" in url else f"sqlite:///{url}"
-
-
-def engine_config(params: TrainParams | dict[str, Any], *, cv_strategy: str | None = None,
-                  storage: str | None = None) -> EngineConfig:
-    """The engine settings of a ``train:`` section (also used by benchmarks/bench_models.py)."""
-    if not isinstance(params, TrainParams):
-        params = TrainParams.model_validate(params or {})
-    return EngineConfig(
-        models=params.model_names(), model_params=params.model_params(), metrics=params.metrics,
-        primary_metric=params.primary_metric, cv_strategy=cv_strategy or params.cv_strategy,
-        cv_folds=params.cv_folds, time_budget_s=params.time_budget_s, n_trials=params.n_trials,
-        n_jobs=params.n_jobs, seed=params.seed, storage=storage if storage is not None else params.storage,
-        study_prefix=params.study_name, ensembles=tuple(params.ensembles), ensemble_top_k=params.ensemble_top_k,
-        include_baseline=params.include_baseline, backend=params.parallel_backend, plugins=tuple(params.plugins),
-        figures=params.figures, selection_margin_se=params.selection_margin_se,
-    )
 
 
 def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
@@ -60,8 +44,8 @@ def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessor
     strategy = params.cv_strategy
     if strategy == "auto" and split.get("method") in ("group", "time"):
         strategy = split["method"]
-    config = engine_config(params, cv_strategy=strategy, storage=_storage_url(study_storage, params))
-    result = train(X, y, task, preprocessors, config, groups=groups, times=times)
+    result = train(X, y, task, preprocessors, params, groups=groups, times=times, cv_strategy=strategy,
+                   storage=_storage_url(study_storage, params))
     for name, reason in result.skipped_models.items():
         logger.warning("model %s left out: %s", name, reason)
     failed = result.leaderboard[result.leaderboard["status"] != "ok"]
