@@ -36,6 +36,9 @@ class TrainParams(Section):
     ensemble_top_k: int = Field(5, ge=2, description="candidates the stacking ensemble combines")
     ensemble_pool_size: int = Field(
         16, ge=2, description="best distinct trials (all candidates) the greedy voting ensemble chooses from")
+    final_model: Literal["auto", "refit", "bag"] = Field(
+        "auto", description="refit the recommendation on all rows, or average its cross-validation fold models "
+        "(bag: no refit time, so more search); auto: bag for k-fold CV, refit for holdout and time splits")
     holdout_above_rows: int = Field(
         50_000, ge=100, description="above this many training rows one holdout fold replaces k-fold CV")
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")

@@ -178,8 +178,11 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         storage=storage if storage is not None else cfg.storage, reserve_s=reserve,
         target_transforms=target_transform_choices(y_arr) if task == "regression" else ("none", ["none"]),
     )
+    settings.refit = not _bags(cfg, strategy, splits)
     search = Search(X, y_arr, splits, candidates, settings)
     search.run()
+    splits = search.splits  # the search may use fewer folds when one batch of folds is costly
+    mask = oof_mask(splits, len(y_arr))
     t_search = time.perf_counter() - t_start
 
     ok = [c for c in candidates if c.status == "ok"]
@@ -215,7 +218,7 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     kinds = [k.lower() for k in (cfg.ensembles or ())]
     top = ok[: max(2, cfg.ensemble_top_k)]
     left = math.inf if budget is None else budget - (time.perf_counter() - t_start)
-    refit_cost = sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
+    refit_cost = 0.0 if not settings.refit else sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
     if len(top) >= 2 and left > 2 * refit_cost:
         if "voting" in kinds:
             pool = ens.distinct_trials([t for c in ok for t in c.trials], task, limit=cfg.ensemble_pool_size)
@@ -274,6 +277,8 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
                                             "vs": chosen_single_id}
                                    for e in ensembles}
     recommendation["cv"] = {"strategy": strategy, "folds": len(splits)}
+    recommendation["final_model"] = "refit on all training rows" if settings.refit else \
+        f"average of the {len(splits)} cross-validation fold models"
     recommendation["seed"] = cfg.seed
     recommendation["skipped_models"] = resolved.skipped
 
@@ -287,12 +292,22 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         if chosen_id.startswith("ensemble/"):
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
             estimator = ens.final_estimator(e, task, classes, cfg.seed, cfg.n_jobs)
-            estimator.fit(X, y_arr)
+            if settings.refit:
+                estimator.fit(X, y_arr)
+            else:
+                ens.prefitted(estimator, [ens.FoldBag.from_folds(m.fold_models, task, classes) for m in e.members],
+                              classes)
             model = Pipeline([("preprocess", "passthrough"), ("model", estimator)])
-            preprocess = estimator.members_[0].named_steps["preprocess"]
-        else:
+            first = estimator.members_[0]
+            preprocess = (first.members_[0] if isinstance(first, ens.FoldBag) else first).named_steps["preprocess"]
+        elif settings.refit:
             model = by_id[chosen_id].pipeline(cfg.seed, 1).fit(X, y_arr)
             preprocess = model.named_steps["preprocess"]
+        else:
+            chosen = by_id[chosen_id]
+            model = Pipeline([("preprocess", "passthrough"),
+                              ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
+            preprocess = chosen.fold_models[0].named_steps["preprocess"]
     refit_s = time.perf_counter() - t_refit
 
     # ---------------------------------------------------------------- records and figures
@@ -416,6 +431,13 @@ def _candidate_figures(task, y, pred, proba, classes, fold_model) -> dict[str, A
     except Exception as exc:  # noqa: BLE001 - a figure never fails the run
         log.warning("figures failed: %s", exc)
         return {}
+
+
+def _bags(cfg: TrainParams, strategy: str, splits) -> bool:
+    """Whether the final model averages the fold models instead of refitting on all rows."""
+    if cfg.final_model != "auto":
+        return cfg.final_model == "bag"
+    return strategy in ("kfold", "stratified", "group") and len(splits) >= 2
 
 
 def frame_schema(X: pd.DataFrame, task: str, target: str = "__target__") -> dict[str, Any]:

@@ -91,6 +91,51 @@ class VotingEnsemble(BaseEstimator):
         return self._combined(X)
 
 
+class FoldBag(BaseEstimator):
+    """The cross-validation fold models of one configuration, averaged (no refit on all rows).
+
+    Regression: the mean prediction; classification: the mean class probabilities. ``members_``
+    are the fold pipelines (preprocess + model), so evaluate's spread of member predictions applies.
+    """
+
+    def __init__(self, task="regression", classes=None):
+        self.task = task
+        self.classes = classes
+
+    @classmethod
+    def from_folds(cls, fold_models, task, classes):
+        bag = cls(task, classes)
+        bag.members_ = list(fold_models)
+        if task != "regression":
+            bag.classes_ = np.asarray(classes, dtype=object)
+        return bag
+
+    def fit(self, X, y):  # already fitted by construction; refitting means one fold model per ... all rows
+        raise NotImplementedError("FoldBag is built from fitted fold models (FoldBag.from_folds)")
+
+    def _combined(self, X):
+        outs = [_member_output(m, X, self.task, getattr(self, "classes_", None)) for m in self.members_]
+        return sum(outs) / len(outs)
+
+    def predict(self, X):
+        out = self._combined(X)
+        if self.task == "regression":
+            return out
+        return self.classes_[np.argmax(out, axis=1)]
+
+    @available_if(_not_regression)
+    def predict_proba(self, X):
+        return self._combined(X)
+
+
+def prefitted(estimator, members, classes):
+    """An ensemble estimator whose members are already fitted (bags of fold models)."""
+    estimator.members_ = list(members)
+    if estimator.task != "regression":
+        estimator.classes_ = np.asarray(classes, dtype=object)
+    return estimator
+
+
 class StackingEnsemble(BaseEstimator):
     """Members refit on all rows; a meta-learner fitted on their out-of-fold outputs."""
 

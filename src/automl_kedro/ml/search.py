@@ -70,6 +70,7 @@ class Candidate:
     fit_seconds: float = float("nan")  # mean over folds
     predict_seconds: float = float("nan")  # mean over folds, per validation fold
     fold_model: Any = None  # the best trial's pipeline fitted on the first fold
+    fold_models: list = field(default_factory=list)  # the best trial's pipeline of every fold (for bagging)
     trial_seconds: list[float] = field(default_factory=list)
     default_value: float | None = None
     default_state: dict[str, Any] | None = None  # what the default-params trial found (see restore_defaults)
@@ -78,6 +79,7 @@ class Candidate:
     task: str = "regression"
     stopped: bool = False
     trials: list = field(default_factory=list)  # TrialRecord of the best finished trials (out-of-fold outputs)
+    portfolio_left: list = field(default_factory=list)  # starting configurations not tried yet
 
     @property
     def model(self) -> str:
@@ -96,7 +98,7 @@ class Candidate:
         return self.status != "pending"
 
     _STATE = ("best_value", "best_params", "fold_metrics", "oof_pred", "oof_proba", "fit_seconds",
-              "predict_seconds", "fold_model")
+              "predict_seconds", "fold_model", "fold_models")
 
     def snapshot_defaults(self) -> None:
         self.default_state = {k: getattr(self, k) for k in self._STATE}
@@ -129,6 +131,7 @@ class TrialRecord:
     oof_proba: np.ndarray | None
     fit_seconds: float
     predict_seconds: float
+    fold_models: list = field(default_factory=list)  # the fitted preprocess + model pipeline of each fold
 
     @property
     def candidate_id(self) -> str:
@@ -155,6 +158,7 @@ class SearchSettings:
     storage: str | None = None
     reserve_s: float = 0.0  # time kept back after the search (refit, ensembles, figures)
     target_transforms: tuple[str, list[str]] = ("none", ["none"])  # (preferred, choices) for regression
+    refit: bool = True  # the final model is refit on all rows (False: the fold models are bagged)
     keep_trials: int = 4  # out-of-fold outputs kept for the best trials of each candidate (ensemble pool)
     startup_trials: int = 4
 
@@ -207,19 +211,59 @@ def _proba(model, X, classes):
     return align_proba(p, getattr(model, "classes_", classes), classes), calibrated
 
 
-def _fit_predict_fold(pipe, X, y, tr, va, classes, keep_model):
-    """Fit on the fold's training rows, predict its validation rows (runs in a worker)."""
-    model = clone(pipe)
+class FoldCache:
+    """Each preprocessing variant fitted once per fold and its outputs reused by every trial of that fold."""
+
+    def __init__(self, X: pd.DataFrame, splits, max_bytes: float = 1.5e9):
+        self.X = X
+        self.splits = splits
+        self.max_bytes = max_bytes
+        self._data: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
+        self._locks: dict[tuple[str, int], threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.bytes = 0.0
+
+    def get(self, preprocess_id: str, preprocessor, fold: int):
+        """(fitted preprocessor, transformed training rows, transformed validation rows) of a fold."""
+        key = (preprocess_id, fold)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._data:
+                return self._data[key]
+            tr, va = self.splits[fold]
+            pre = clone(preprocessor).fit(self.X.iloc[tr])
+            entry = (pre, pre.transform(self.X.iloc[tr]), pre.transform(self.X.iloc[va]))
+            size = float(_nbytes(entry[1]) + _nbytes(entry[2]))
+            with self._guard:
+                if self.bytes + size <= self.max_bytes:  # over the cap: recomputed each time, memory stays bounded
+                    self._data[key] = entry
+                    self.bytes += size
+            return entry
+
+
+def _nbytes(data) -> int:
+    if isinstance(data, pd.DataFrame):
+        return int(data.memory_usage(deep=False).sum())
+    if hasattr(data, "data") and hasattr(data, "indices"):  # scipy sparse
+        return int(data.data.nbytes + data.indices.nbytes)
+    return int(getattr(data, "nbytes", 0))
+
+
+def _fit_predict_fold(cache, cand, est, y, fold, classes):
+    """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker)."""
+    pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
+    tr, va = cache.splits[fold]
+    model = clone(est)
     t0 = time.perf_counter()
-    model.fit(X.iloc[tr], y[tr])
+    model.fit(Xtr, y[tr])
     t1 = time.perf_counter()
-    Xv = X.iloc[va]
-    pred = np.asarray(model.predict(Xv))
+    pred = np.asarray(model.predict(Xva))
     proba, calibrated = (None, False)
     if classes is not None:
-        proba, calibrated = _proba(model, Xv, classes)
+        proba, calibrated = _proba(model, Xva, classes)
     t2 = time.perf_counter()
-    return pred, proba, calibrated, t1 - t0, t2 - t1, (model if keep_model else None)
+    return pred, proba, calibrated, t1 - t0, t2 - t1, Pipeline([("preprocess", pre), ("model", model)])
 
 
 # --------------------------------------------------------------------------- search
@@ -240,6 +284,8 @@ class Search:
         self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
         self._parallel = None
         self._studies: dict[str, optuna.Study] = {}
+        self.cache = FoldCache(self.X, splits)
+        self._adapt_folds = len(splits) > 2
 
     # ---------------------------------------------------------------- time
     def remaining(self) -> float:
@@ -251,7 +297,25 @@ class Search:
     def _reserve(self) -> float:
         ok = sorted((c for c in self.candidates if c.status == "ok"), key=lambda c: -c.best_value)[:3]
         refit = 1.3 * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
+        if not self.s.refit:
+            refit = 0.0
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
+
+    fold_budget_share = 0.1  # the baseline's default trial may take this share of the budget
+
+    def _fit_folds_to_budget(self, folds, batch_seconds: float, n_batch: int):
+        """After the first batch of the first trial: as many folds as keep that trial within
+        ``fold_budget_share`` of the budget (at least one batch), the same folds for every candidate."""
+        self._adapt_folds = False
+        affordable = self.fold_budget_share * self.s.time_budget_s / max(batch_seconds, 1e-9)
+        keep = max(n_batch, n_batch * int(affordable), 2 if len(folds) >= 2 else 1)
+        if keep < len(folds):
+            log.info("cross-validation on %d of %d folds: one batch of folds took %.1f s of a %.0f s budget",
+                     keep, len(folds), batch_seconds, self.s.time_budget_s)
+            self.splits = self.splits[:keep]
+            self.cache.splits = self.splits
+            return folds[:keep]
+        return folds
 
     # ---------------------------------------------------------------- studies
     def _study(self, cand: Candidate) -> optuna.Study:
@@ -274,9 +338,7 @@ class Search:
                 # the defaults on the preferred target scale first (sampled where the model has no spelling)
                 study.enqueue_trial({**(cand.spec.space_defaults or {}), "target_transform": preferred},
                                     user_attrs={"portfolio": True}, skip_if_exists=False)
-            for config in cand.spec.portfolio:
-                config = {**config, "target_transform": preferred} if transform else dict(config)
-                study.enqueue_trial(config, user_attrs={"portfolio": True}, skip_if_exists=False)
+            cand.portfolio_left = list(cand.spec.portfolio)
             self._studies[cand.candidate_id] = study
         return self._studies[cand.candidate_id]
 
@@ -285,17 +347,20 @@ class Search:
         s = self.s
         n_rows = len(self.y)
         params = {} if is_default else cand.spec.suggest(trial, s.task, n_rows)
+        if is_default and self.default_transform != "none" and cand.spec.name != BASELINE_MODEL:
+            params = {"target_transform": self.default_transform}
         choices = s.target_transforms[1]
         if not is_default and s.task == "regression" and len(choices) > 1:
             params["target_transform"] = trial.suggest_categorical("target_transform", choices)
         est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
-        pipe = Pipeline([("preprocess", clone(cand.preprocessor)), ("model", est)])
         n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
         folds = list(enumerate(self.splits))
         results = []
         fold_scores: list[float] = []
         t_start = time.perf_counter()
-        for b in range(0, len(folds), n_batch):
+        b = -n_batch
+        while b + n_batch < len(folds):
+            b += n_batch
             batch = folds[b:b + n_batch]
             elapsed = time.perf_counter() - t_start
             # the first successful candidate is always finished: a run never ends with nothing
@@ -304,8 +369,10 @@ class Search:
                 if per_batch > self.remaining():
                     raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
             out = self._parallel(
-                delayed(_fit_predict_fold)(pipe, self.X, self.y, tr, va, s.classes, i == 0) for i, (tr, va) in batch
+                delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes) for i, (tr, va) in batch
             )
+            if self._adapt_folds and b == 0 and self.deadline is not None:
+                folds = self._fit_folds_to_budget(folds, time.perf_counter() - t_start, n_batch)
             for (i, (tr, va)), r in zip(batch, out):
                 results.append((i, va, r))
                 pred, proba, calibrated, _, _, _ = r
@@ -340,7 +407,8 @@ class Search:
             cand.oof_proba = rec.oof_proba
             cand.fit_seconds = rec.fit_seconds
             cand.predict_seconds = rec.predict_seconds
-            cand.fold_model = next((r[-1] for _, _, r in results if r[-1] is not None), cand.fold_model)
+            cand.fold_models = rec.fold_models
+            cand.fold_model = rec.fold_models[0] if rec.fold_models else None
 
     def _trial_record(self, cand: Candidate, number: int, params, results, signed) -> TrialRecord:
         s = self.s
@@ -349,7 +417,7 @@ class Search:
         oof_pred = np.empty(n, dtype=y.dtype if s.task != "regression" else float)
         oof_proba = np.full((n, len(s.classes)), np.nan) if s.classes is not None else None
         fold_metrics: dict[str, list[float]] = {m.name: [] for m in s.metrics}
-        fit_s, pred_s = [], []
+        fit_s, pred_s, models = [], [], []
         has_proba = True
         for i, va, (pred, proba, calibrated, f, p, model) in sorted(results, key=lambda r: r[0]):
             oof_pred[va] = pred
@@ -364,13 +432,21 @@ class Search:
                 fold_metrics[k].append(v)
             fit_s.append(f)
             pred_s.append(p)
+            models.append(model)
         return TrialRecord(cand, number, dict(params), signed, fold_metrics, oof_pred,
                            oof_proba if (oof_proba is not None and has_proba) else None,
-                           float(np.mean(fit_s)), float(np.mean(pred_s)))
+                           float(np.mean(fit_s)), float(np.mean(pred_s)), models)
 
     def run_trial(self, cand: Candidate) -> bool:
         """One Optuna trial of ``cand``; False when the budget stops further trials of it."""
         study = self._study(cand)
+        waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+        if not waiting and cand.portfolio_left:
+            # the next starting configuration, on the target scale the baseline chose
+            config = dict(cand.portfolio_left.pop(0))
+            if self.s.task == "regression" and len(self.s.target_transforms[1]) > 1:
+                config["target_transform"] = self.default_transform
+            study.enqueue_trial(config, user_attrs={"portfolio": True}, skip_if_exists=False)
         trial = study.ask()
         is_default = bool(trial.user_attrs.get("default_params")) or cand.n_trials == 0
         kind = "defaults" if is_default else ("portfolio" if trial.user_attrs.get("portfolio") else "sampled")
@@ -469,13 +545,31 @@ class Search:
         finally:
             stop.set()
             beat.join()
+            self.cache = FoldCache(self.X, self.splits)  # the preprocessed folds are not needed any more
             self._parallel = None
             if limits is not None:
                 limits.restore_original_limits()
         return self.candidates
 
+    def _decide_target_transform(self, baseline: Candidate) -> None:
+        """Regression: the baseline's defaults on the preferred target scale (its next queued trial) against its
+        defaults on the raw scale; the better one is the target scale of every other model's default trial."""
+        preferred, choices = self.s.target_transforms
+        if self.s.task != "regression" or preferred == "none" or len(choices) < 2 or baseline.status != "ok":
+            return
+        raw = baseline.best_value
+        if self.run_trial(baseline) and baseline.best_value > raw:
+            self.default_transform = preferred
+        self._say("target scale for the models' defaults: %s (%s %s vs raw %s)", self.default_transform,
+                  preferred, "better" if self.default_transform == preferred else "not better",
+                  f"{raw * self.s.primary.sign():.4f}")
+
+    default_transform = "none"
+
     def _defaults(self):
-        for cand in self._order():
+        for i, cand in enumerate(self._order()):
+            if i == 1 and self._order()[0].spec.name == BASELINE_MODEL:
+                self._decide_target_transform(self._order()[0])
             if self.deadline is not None:
                 est, left = self._estimate(cand), self.remaining()
                 if left <= 0 or (est > left and any(c.status == "ok" for c in self.candidates)):
