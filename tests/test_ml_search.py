@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_diabetes
 
-from automl_kedro.ml import EngineConfig, NoSuccessfulCandidateError, train
+from automl_kedro.ml import NoSuccessfulCandidateError, train
 from automl_kedro.ml.models import ModelSpec, register_model
 from automl_kedro.ml.presets import basic_preprocessors
 from pathlib import Path
@@ -44,7 +44,7 @@ def _cfg(**kw):
     base = dict(models=["linear", "hist_gradient_boosting"], time_budget_s=None, n_trials=2, n_jobs=2, seed=7,
                 cv_folds=3, figures=False)
     base.update(kw)
-    return EngineConfig(**base)
+    return base  # the train: section as a dict, validated by TrainParams inside train()
 
 
 def test_a_failing_candidate_is_recorded_and_the_others_go_on(diabetes):

@@ -172,7 +172,7 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
     # keep back time for the final refit, ensembles and figures (the search adds the refit estimate)
-    reserve = 0.0 if budget is None else 0.05 * budget + (figs.warmup_seconds() if cfg.figures else 0.0)
+    reserve = 0.0 if budget is None else 0.05 * budget + (1.0 + figs.warmup_seconds() if cfg.figures else 0.0)
     settings = SearchSettings(
         task=task, metrics=metric_specs, primary=primary, params=cfg, classes=classes,
         storage=storage if storage is not None else cfg.storage, reserve_s=reserve,
@@ -315,36 +315,41 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     if cfg.figures:
         figs.warm_up()
     y_true_plot = y_arr[mask]
+    # figures: the recommendation's first, then the others best first while the budget lasts (a figure is
+    # never worth overrunning the user's wall clock; a candidate without figures still gets its record)
+    fig_deadline = math.inf if budget is None else t_start + budget
+    order = {cid: i for i, cid in enumerate([chosen_id, *leaderboard["candidate_id"]])}
+    figures_of: dict[str, dict] = {}
+    sources = {**{c.candidate_id: c for c in candidates if c.status == "ok"},
+               **{f"ensemble/{e.kind}": e for e in kept}}
+    for cid in sorted(sources, key=lambda k: order.get(k, len(order))):
+        if not cfg.figures or (cid != chosen_id and time.perf_counter() > fig_deadline):
+            continue
+        src = sources[cid]
+        figures_of[cid] = _candidate_figures(task, y_true_plot, src.oof_pred[mask],
+                                             None if src.oof_proba is None else src.oof_proba[mask], classes,
+                                             getattr(src, "fold_model", None))
     records = []
     for c in candidates:
         rec = {"candidate_id": c.candidate_id, "preprocess_id": c.preprocess_id, "model": c.model,
                "params": c.final_params() if c.status == "ok" else {**c.spec.defaults},
                "status": "ok" if c.status == "ok" else "failed",
                "error": None if c.status == "ok" else (c.error or "not evaluated: the time budget ran out"),
-               "scalars": {}, "figures": {}, "tables": {}}
+               "scalars": {}, "figures": figures_of.get(c.candidate_id, {}), "tables": {}}
         if c.status == "ok":
             rec["scalars"] = _scalars(leaderboard, c.candidate_id, metric_specs)
-            if cfg.figures:
-                rec["figures"] = _candidate_figures(task, y_true_plot, c.oof_pred[mask],
-                                                    None if c.oof_proba is None else c.oof_proba[mask], classes,
-                                                    c.fold_model)
         records.append(rec)
     for e in kept:
         cid = f"ensemble/{e.kind}"
-        rec = {"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
-               "params": {"members": [m.label for m in e.members], "weights": e.weights},
-               "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
-               "figures": {}, "tables": {}}
-        if cfg.figures:
-            rec["figures"] = _candidate_figures(task, y_true_plot, e.oof_pred[mask],
-                                                None if e.oof_proba is None else e.oof_proba[mask], classes, None)
-        records.append(rec)
+        records.append({"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
+                        "params": {"members": [m.label for m in e.members], "weights": e.weights},
+                        "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
+                        "figures": figures_of.get(cid, {}), "tables": {}})
     plots = {}
     if cfg.figures:
         plots["02_leaderboard/tradeoff"] = figs.tradeoff_figure(leaderboard, primary.name)
         plots["02_leaderboard/model_x_preprocessing"] = figs.heatmap_figure(leaderboard, primary.name)
-        best_rec = next(r for r in records if r["candidate_id"] == chosen_id)
-        for title, fig in best_rec["figures"].items():
+        for title, fig in figures_of.get(chosen_id, {}).items():
             plots[f"01_recommended/{title.split('/', 1)[-1]}"] = fig
 
     best_row = leaderboard[leaderboard["candidate_id"] == chosen_id].iloc[0]
@@ -463,8 +468,9 @@ def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, 
     """
     from automl_kedro.config.data import FeaturizeParams
     from automl_kedro.data.types import coerce_types
-    from automl_kedro.features import featurize
+    from automl_kedro.features.featurize import build_preprocessors
 
+    started = time.perf_counter()
     if task not in ("regression", "binary", "multiclass"):
         raise AutoMLInputError(f"task {task!r} is not one of regression, binary, multiclass.")
     X = X.reset_index(drop=True)
@@ -472,6 +478,9 @@ def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, 
     schema = frame_schema(X, task)
     X = coerce_types(X[schema["feature_columns"]], schema["column_types"])
     feat = FeaturizeParams.model_validate(featurize_params or {}).model_dump(exclude_none=True)
-    dataset = X.assign(sample_id=[str(i) for i in range(len(X))], split="train")
-    preprocessors = featurize(dataset, schema, feat).preprocessors
-    return train(X, y, task, preprocessors, train_params)
+    preprocessors = build_preprocessors(X, schema, feat)
+    params = as_params(train_params)
+    if params.time_budget_s is not None:  # the caller's wall clock includes typing the columns
+        spent = time.perf_counter() - started
+        params = params.model_copy(update={"time_budget_s": max(1.0, params.time_budget_s - spent)})
+    return train(X, y, task, preprocessors, params)
