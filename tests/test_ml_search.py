@@ -81,7 +81,7 @@ def test_the_time_budget_is_honoured(diabetes):
                 _cfg(models=["linear", "hist_gradient_boosting", "random_forest", "mlp"], n_trials=None,
                      time_budget_s=budget, figures=True))
     wall = time.perf_counter() - start
-    assert wall < budget * 1.5 + 2.0, wall  # generous margin: a behaviour, not a speed benchmark
+    assert wall < budget * 1.15 + 5.0, wall  # the wall-clock rule of the train phase (issue 9)
     assert (res.leaderboard["status"] == "ok").any()
 
 
