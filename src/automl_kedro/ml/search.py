@@ -100,6 +100,22 @@ class Candidate:
     _STATE = ("best_value", "best_params", "fold_metrics", "oof_pred", "oof_proba", "fit_seconds",
               "predict_seconds", "fold_model", "fold_models")
 
+    def __getstate__(self):
+        """Pickled with its model by registry name (factories may be closures or a plugin's lambdas)."""
+        state = dict(self.__dict__)
+        spec = state.pop("spec")
+        state["_spec_ref"] = (spec.name, dict(spec.defaults))
+        return state
+
+    def __setstate__(self, state):
+        from dataclasses import replace
+
+        from automl_kedro.ml.models import MODELS
+
+        name, defaults = state.pop("_spec_ref")
+        self.__dict__.update(state)
+        self.spec = replace(MODELS.get(name), defaults=defaults)
+
     def snapshot_defaults(self) -> None:
         self.default_state = {k: getattr(self, k) for k in self._STATE}
 
