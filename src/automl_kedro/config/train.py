@@ -39,6 +39,9 @@ class TrainParams(Section):
     final_model: Literal["auto", "refit", "bag"] = Field(
         "auto", description="refit the recommendation on all rows, or average its cross-validation fold models "
         "(bag: no refit time, so more search); auto: bag for k-fold CV, refit for holdout and time splits")
+    search_max_rows: int = Field(
+        100_000, ge=1000, description="with holdout, the search fits and scores on at most this many rows (a "
+        "random sample); the final model is refit on all rows when the budget allows")
     holdout_above_rows: int = Field(
         50_000, ge=100, description="above this many training rows one holdout fold replaces k-fold CV")
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")

@@ -226,7 +226,7 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
                          times=times)
     if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
-        splits = splits[:1]  # many rows: one holdout fold (1 / cv_folds of the rows) instead of k-fold
+        splits = [_holdout(y_arr, task, cfg)]  # many rows: one holdout split on a sample instead of k-fold
         strategy = "holdout"
 
     candidates = pair_candidates(preprocessors, specs)
@@ -239,6 +239,7 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
         target_transforms=target_transform_choices(y_arr) if task == "regression" else ("none", ["none"]),
     )
     settings.refit = not _bags(cfg, strategy, splits)
+    settings.refit_scale = len(y_arr) / max(1, len(splits[0][0]))
     search = Search(X, y_arr, splits, candidates, settings)
     if cfg.figures:  # plotly's first figure costs seconds: pay it while the models fit (they release the GIL)
         threading.Thread(target=figs.warm_up, daemon=True, name="plotly-warm-up").start()
@@ -256,6 +257,21 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
         )
     _drop_unused_fold_models(outcome, cfg)
     return outcome
+
+
+def _holdout(y: np.ndarray, task: str, cfg: TrainParams) -> tuple[np.ndarray, np.ndarray]:
+    """One split of at most ``search_max_rows`` rows (1 / cv_folds of them for validation), stratified for
+    classification; the rows outside it are used only by the final refit."""
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(y))
+    strat = y if task != "regression" else None
+    if len(y) > cfg.search_max_rows:
+        idx, _ = train_test_split(idx, train_size=cfg.search_max_rows, random_state=cfg.seed,
+                                  stratify=None if strat is None else y)
+        strat = None if strat is None else y[idx]
+    tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
+    return np.sort(tr), np.sort(va)
 
 
 def _drop_unused_fold_models(outcome: SearchOutcome, cfg: TrainParams) -> None:
@@ -347,8 +363,9 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
     by_id = {c.candidate_id: c for c in outcome.candidates}
     if outcome.refit and X is None:
         raise AutoMLInputError("The final refit needs the training rows; pass X.")
-    # one thread per fit, as in the search: OpenMP models slow down badly on a busy machine otherwise
-    with threadpool_limits(1):
+    # members refit in parallel threads with one thread each (as in the search); a single model gets n_jobs
+    single = not chosen_id.startswith("ensemble/")
+    with threadpool_limits(cfg.n_jobs if single else 1):
         if chosen_id.startswith("ensemble/"):
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
             estimator = ens.final_estimator(e, task, classes, outcome.seed, cfg.n_jobs)
@@ -362,11 +379,23 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             return Pipeline([("preprocess", "passthrough"), ("model", estimator)]), preprocess
         chosen = by_id[chosen_id]
         if outcome.refit:
-            model = chosen.pipeline(outcome.seed, 1).fit(X, outcome.y)
+            model = chosen.pipeline(outcome.seed, cfg.n_jobs).fit(X, outcome.y)
             return model, model.named_steps["preprocess"]
         model = Pipeline([("preprocess", "passthrough"),
                           ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
         return model, chosen.fold_models[0].named_steps["preprocess"]
+
+
+def _refit_affordable(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) -> bool:
+    """Whether refitting the recommendation on all rows should end within the budget (1.3 x the measured fit time
+    scaled by the rows)."""
+    if outcome.budget is None:
+        return True
+    e = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None)
+    members = e.members if e is not None else [c for c in outcome.candidates if c.candidate_id == chosen_id]
+    scale = len(outcome.y) / max(1, len(outcome.splits[0][0]))
+    cost = 1.3 * scale * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members)))
+    return cost <= max(0.0, outcome.left()) + 0.1 * outcome.budget
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
@@ -461,6 +490,10 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
     lb_s = time.perf_counter() - t_lb
 
     t_refit = time.perf_counter()
+    if outcome.refit and not _refit_affordable(outcome, chosen_id, kept, cfg):
+        outcome.refit = False  # the model fitted on the holdout's training rows is the final one
+        recommendation["final_model"] = (f"the model fitted on the search's {len(splits[0][0])} training rows (a "
+                                         "refit on all rows would overrun train.time_budget_s)")
     model, preprocess = _final_model(outcome, chosen_id, kept, X, cfg)
     refit_s = time.perf_counter() - t_refit
 

@@ -175,6 +175,7 @@ class SearchSettings:
     reserve_s: float = 0.0  # time kept back after the search (refit, ensembles, figures)
     target_transforms: tuple[str, list[str]] = ("none", ["none"])  # (preferred, choices) for regression
     refit: bool = True  # the final model is refit on all rows (False: the fold models are bagged)
+    refit_scale: float = 1.0  # all training rows / a fold's training rows (a refit costs about this much more)
     keep_trials: int = 4  # out-of-fold outputs kept for the best trials of each candidate (ensemble pool)
     startup_trials: int = 4
 
@@ -312,7 +313,7 @@ class Search:
 
     def _reserve(self) -> float:
         ok = sorted((c for c in self.candidates if c.status == "ok"), key=lambda c: -c.best_value)[:3]
-        refit = 1.3 * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
+        refit = 1.3 * self.s.refit_scale * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
         if not self.s.refit:
             refit = 0.0
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
