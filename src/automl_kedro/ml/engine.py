@@ -232,7 +232,7 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
     # keep back time for ensembles, the final model, importance and figures (the search adds refit estimates)
-    reserve = 0.0 if budget is None else 0.08 * budget + (1.0 if cfg.figures else 0.0)
+    reserve = 0.0 if budget is None else 0.1 * budget + (1.5 if cfg.figures else 0.0)
     settings = SearchSettings(
         task=task, metrics=metric_specs, primary=primary, params=cfg, classes=classes,
         storage=storage if storage is not None else cfg.storage, reserve_s=reserve,
@@ -503,7 +503,8 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
     if X is not None and predictors:
         try:
             with threadpool_limits(1):
-                limit = None if outcome.budget is None else max(1.0, 0.05 * outcome.budget, outcome.left())
+                # a small share of the budget: figures still follow (at least one pass over one fold)
+                limit = None if outcome.budget is None else max(0.5, min(0.06 * outcome.budget, outcome.left() - 2))
                 importance = permutation_importance(predictors, X.reset_index(drop=True), y_arr, splits, primary,
                                                     classes, seed=outcome.seed, time_limit=limit)
         except Exception as exc:  # noqa: BLE001 - an explanation never fails the run

@@ -304,12 +304,68 @@ def _svm_space(trial, task, n):
     return out
 
 
+class TimeBoxedForest(BaseEstimator):
+    """A random / extra-trees forest that stops adding trees when ``time_limit`` seconds are spent.
+
+    Trees are grown in chunks (``warm_start``); after each chunk the time per tree says whether the next one
+    still fits, so one slow forest cannot overrun the user's budget (it just has fewer trees). Without a
+    limit it is the plain forest. The search sets ``time_limit`` from the budget left.
+    """
+
+    def __init__(self, forest=None, time_limit=None, chunk=25):
+        self.forest = forest
+        self.time_limit = time_limit
+        self.chunk = chunk
+
+    def fit(self, X, y, sample_weight=None):
+        import time as _time
+
+        forest = clone(self.forest)
+        target = forest.n_estimators
+        if self.time_limit is None or target <= self.chunk:
+            self.forest_ = forest.fit(X, y, sample_weight=sample_weight)
+        else:
+            start = _time.perf_counter()
+            forest.set_params(warm_start=True, n_estimators=min(5, target))  # a few trees first: the cost per tree
+            forest.fit(X, y, sample_weight=sample_weight)
+            while forest.n_estimators < target:
+                elapsed = _time.perf_counter() - start
+                per_tree = elapsed / forest.n_estimators
+                step = min(self.chunk, target - forest.n_estimators, int((self.time_limit - elapsed) / per_tree))
+                if step < 1:
+                    break
+                forest.set_params(n_estimators=forest.n_estimators + step)
+                forest.fit(X, y, sample_weight=sample_weight)
+            forest.set_params(warm_start=False)
+            self.forest_ = forest
+        if hasattr(self.forest_, "classes_"):
+            self.classes_ = self.forest_.classes_
+        return self
+
+    def predict(self, X):
+        return self.forest_.predict(X)
+
+    def predict_proba(self, X):
+        return self.forest_.predict_proba(X)
+
+    @property
+    def feature_importances_(self):
+        return self.forest_.feature_importances_
+
+    @property
+    def estimators_(self):
+        return self.forest_.estimators_
+
+    def __sklearn_tags__(self):
+        return self.forest.__sklearn_tags__()
+
+
 def _forest(kind):
     def factory(task, p, rs, nj):
         from sklearn import ensemble as en
 
         name = f"{kind}{'Regressor' if task == 'regression' else 'Classifier'}"
-        return getattr(en, name)(random_state=rs, n_jobs=nj, **p)
+        return TimeBoxedForest(getattr(en, name)(random_state=rs, n_jobs=nj, **p))
 
     return factory
 

@@ -259,6 +259,13 @@ class FoldCache:
             return entry
 
 
+def _set_time_limit(estimator, seconds: float) -> None:
+    """Set ``time_limit`` wherever the estimator (or a wrapped one) has it."""
+    keys = [k for k in estimator.get_params(deep=True) if k == "time_limit" or k.endswith("__time_limit")]
+    if keys:
+        estimator.set_params(**{k: seconds for k in keys})
+
+
 def _nbytes(data) -> int:
     if isinstance(data, pd.DataFrame):
         return int(data.memory_usage(deep=False).sum())
@@ -385,6 +392,8 @@ class Search:
                 per_batch = elapsed / (b // n_batch)
                 if per_batch > self.remaining():
                     raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
+            if self.deadline is not None:  # anytime models (forests) stop growing when the budget is spent
+                _set_time_limit(est, max(1.0, self.deadline - time.perf_counter() - self._reserve()))
             out = self._parallel(
                 delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes) for i, (tr, va) in batch
             )
