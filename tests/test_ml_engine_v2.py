@@ -64,3 +64,13 @@ def test_permutation_importance_names_the_drivers_of_a_model_without_native_impo
     # body mass index and the s5 serum measurement are the known drivers of diabetes progression
     assert {"bmi", "s5"} & set(imp["feature"].head(3))
     assert imp.set_index("feature").loc["sex", "importance"] < imp["importance"].max() / 3
+
+
+def test_the_shipped_train_parameters_are_the_engine_defaults():
+    """One source for each default: conf/base/parameters_train.yml states exactly TrainParams' defaults."""
+    import yaml
+
+    from automl_kedro.config.train import TrainParams
+
+    shipped = yaml.safe_load((ROOT / "conf" / "base" / "parameters_train.yml").read_text())["train"]
+    assert shipped == TrainParams().model_dump()
