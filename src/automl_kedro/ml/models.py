@@ -556,7 +556,8 @@ for _spec in (
     ModelSpec("logistic_regression", _CLF, _logreg, {"C": 1.0}, _logreg_space, ("LogisticRegression", "logreg"),
               cost=0.2),
     ModelSpec("k_neighbors", _ALL, _knn, {"n_neighbors": 5, "weights": "uniform"}, _knn_space,
-              ("knn", "KNeighbors", "KNeighborsRegressor", "KNeighborsClassifier"), cost=0.5, max_rows=200_000),
+              ("knn", "KNeighbors", "KNeighborsRegressor", "KNeighborsClassifier"), cost=0.5,
+              max_rows=50_000),  # brute-force distances on one-hot inputs: quadratic in the rows
     ModelSpec("svm", _ALL, _svm, {"C": 1.0, "gamma": "scale"}, _svm_space, ("svr", "svc", "SupportVectorMachine"),
               cost=2.0, max_rows=10_000),
     # sqrt of the features per split: one-hot inputs are wide, and all of them per split (the regressors'
@@ -570,7 +571,8 @@ for _spec in (
     ModelSpec("gradient_boosting", _ALL, _gbm, {}, _gbm_space,
               ("gbm", "GradientBoostingRegressor", "GradientBoostingClassifier"), cost=4.0),
     ModelSpec("mlp", _ALL, _mlp, {"width": 100, "depth": 1, "alpha": 1e-4, "max_iter": 200, "early_stopping": True},
-              _mlp_space, ("MLPRegressor", "MLPClassifier", "neural_network"), cost=3.0),
+              _mlp_space, ("MLPRegressor", "MLPClassifier", "neural_network"), cost=3.0,
+              max_rows=200_000),  # epochs cannot be stopped by the budget; the boosters serve big tables
     ModelSpec("gaussian_process", _ALL, _gp, {"length_scale": 1.0, "noise_level": 1e-2}, _gp_space,
               ("gp", "GaussianProcessRegressor", "GaussianProcessClassifier"), cost=3.0, max_rows=2_000),
     ModelSpec("xgboost", _ALL, _xgb, {}, _xgb_space, ("xgb", "XGBRegressor", "XGBClassifier"),
