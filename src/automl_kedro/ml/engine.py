@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
@@ -226,8 +227,11 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
                          times=times)
     if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
-        splits = [_holdout(y_arr, task, cfg)]  # many rows: one holdout split on a sample instead of k-fold
+        rows = _affordable_rows(X, y_arr, task, preprocessors, cfg)
+        splits = [_holdout(y_arr, task, cfg, rows)]  # many rows: one holdout split on a sample instead of k-fold
         strategy = "holdout"
+        log.info("holdout on %d of %d rows (%d to fit, %d to score)", len(splits[0][0]) + len(splits[0][1]),
+                 len(y_arr), len(splits[0][0]), len(splits[0][1]))
 
     candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
@@ -241,6 +245,8 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     settings.refit = not _bags(cfg, strategy, splits)
     settings.refit_scale = len(y_arr) / max(1, len(splits[0][0]))
     search = Search(X, y_arr, splits, candidates, settings)
+    if budget is not None:  # the budget counts from the start of the train step (splits and probe included)
+        search.deadline = t0 + budget
     if cfg.figures:  # plotly's first figure costs seconds: pay it while the models fit (they release the GIL)
         threading.Thread(target=figs.warm_up, daemon=True, name="plotly-warm-up").start()
     search.run()
@@ -259,15 +265,39 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     return outcome
 
 
-def _holdout(y: np.ndarray, task: str, cfg: TrainParams) -> tuple[np.ndarray, np.ndarray]:
-    """One split of at most ``search_max_rows`` rows (1 / cv_folds of them for validation), stratified for
-    classification; the rows outside it are used only by the final refit."""
+def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, cfg: TrainParams) -> int:
+    """How many rows the search may use: the default HistGradientBoosting is timed on a small probe, and the
+    sample is sized so that its first trial takes about a tenth of the budget (cheap first: a machine that
+    is slow or busy gets a smaller sample, never a search that cannot start)."""
+    if cfg.time_budget_s is None:
+        return cfg.search_max_rows
+    probe_n = min(5000, len(y))
+    rng = np.random.default_rng(cfg.seed)
+    idx = np.sort(rng.choice(len(y), probe_n, replace=False))
+    pre = next((p for p in preprocessors.values() if input_kind(p) == "native"), next(iter(preprocessors.values())))
+    t0 = time.perf_counter()
+    try:
+        with threadpool_limits(1):
+            Pipeline([("preprocess", clone(pre)), ("model", MODELS.get(BASELINE_MODEL).build(task, {}, cfg.seed))]) \
+                .fit(X.iloc[idx], y[idx])
+    except Exception as exc:  # noqa: BLE001 - the search reports the baseline's failure itself
+        log.warning("timing probe failed: %s", exc)
+        return cfg.search_max_rows
+    seconds = max(time.perf_counter() - t0, 1e-3)
+    rows = int(probe_n * 0.1 * cfg.time_budget_s / seconds / (1 + 1.0 / (cfg.cv_folds - 1)))
+    return int(min(cfg.search_max_rows, max(10_000, rows)))
+
+
+def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One split of at most ``max_rows`` (default ``search_max_rows``) rows, 1 / cv_folds of them for
+    validation, stratified for classification; the rows outside it are used only by the final refit."""
     from sklearn.model_selection import train_test_split
 
+    max_rows = max_rows or cfg.search_max_rows
     idx = np.arange(len(y))
     strat = y if task != "regression" else None
-    if len(y) > cfg.search_max_rows:
-        idx, _ = train_test_split(idx, train_size=cfg.search_max_rows, random_state=cfg.seed,
+    if len(y) > max_rows:
+        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed,
                                   stratify=None if strat is None else y)
         strat = None if strat is None else y[idx]
     tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
@@ -676,7 +706,8 @@ def frame_schema(X: pd.DataFrame, task: str, target: str = "__target__") -> dict
     """The schema build_dataset would give a raw feature table (column types inferred, ids and constants out)."""
     from automl_kedro.data.types import infer_column_types
 
-    types, _ = infer_column_types(X)
+    sample = X if len(X) <= 20_000 else X.sample(20_000, random_state=0)  # types read off a sample
+    types, _ = infer_column_types(sample)
     features = [str(c) for c in X.columns if types[c] not in ("id", "constant")]
     if not features:
         raise AutoMLInputError("Every column of the table is an identifier or a constant; there is nothing to learn from.")
