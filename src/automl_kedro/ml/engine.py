@@ -271,7 +271,7 @@ def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, c
     is slow or busy gets a smaller sample, never a search that cannot start)."""
     if cfg.time_budget_s is None:
         return cfg.search_max_rows
-    probe_n = min(5000, len(y))
+    probe_n = min(2000, len(y))
     rng = np.random.default_rng(cfg.seed)
     idx = np.sort(rng.choice(len(y), probe_n, replace=False))
     pre = next((p for p in preprocessors.values() if input_kind(p) == "native"), next(iter(preprocessors.values())))
@@ -285,7 +285,7 @@ def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, c
         return cfg.search_max_rows
     seconds = max(time.perf_counter() - t0, 1e-3)
     rows = int(probe_n * 0.1 * cfg.time_budget_s / seconds / (1 + 1.0 / (cfg.cv_folds - 1)))
-    return int(min(cfg.search_max_rows, max(10_000, rows)))
+    return int(min(cfg.search_max_rows, max(2_000, rows)))
 
 
 def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -387,7 +387,7 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     return {"ensembles": ensembles, "kept": kept, "chosen": chosen_id, "comparisons": [c.as_dict() for c in cmps]}
 
 
-def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None, cfg: TrainParams):
+def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None, cfg: TrainParams, y=None):
     """The recommended model on raw rows: the fold models averaged, or a refit on all rows."""
     task, classes = outcome.task, outcome.classes
     by_id = {c.candidate_id: c for c in outcome.candidates}
@@ -400,7 +400,7 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
             estimator = ens.final_estimator(e, task, classes, outcome.seed, cfg.n_jobs)
             if outcome.refit:
-                estimator.fit(X, outcome.y)
+                estimator.fit(X, outcome.y if y is None else y)
             else:
                 ens.prefitted(estimator, [ens.FoldBag.from_folds(m.fold_models, task, classes) for m in e.members],
                               classes)
@@ -409,23 +409,25 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             return Pipeline([("preprocess", "passthrough"), ("model", estimator)]), preprocess
         chosen = by_id[chosen_id]
         if outcome.refit:
-            model = chosen.pipeline(outcome.seed, cfg.n_jobs).fit(X, outcome.y)
+            model = chosen.pipeline(outcome.seed, cfg.n_jobs).fit(X, outcome.y if y is None else y)
             return model, model.named_steps["preprocess"]
         model = Pipeline([("preprocess", "passthrough"),
                           ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
         return model, chosen.fold_models[0].named_steps["preprocess"]
 
 
-def _refit_affordable(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) -> bool:
-    """Whether refitting the recommendation on all rows should end within the budget (1.3 x the measured fit time
-    scaled by the rows)."""
+def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) -> int:
+    """How many training rows the final refit can use within the budget (all of them without one): the
+    measured fit time of the recommendation's members, scaled by rows, with a 1.3 safety factor."""
+    n = len(outcome.y)
     if outcome.budget is None:
-        return True
+        return n
     e = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None)
     members = e.members if e is not None else [c for c in outcome.candidates if c.candidate_id == chosen_id]
-    scale = len(outcome.y) / max(1, len(outcome.splits[0][0]))
-    cost = 1.3 * scale * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members)))
-    return cost <= max(0.0, outcome.left()) + 0.1 * outcome.budget
+    fitted_rows = max(1, len(outcome.splits[0][0]))
+    per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
+    left = max(0.0, outcome.left()) + 0.1 * outcome.budget
+    return int(min(n, left / max(per_row, 1e-12)))
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
@@ -520,11 +522,19 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
     lb_s = time.perf_counter() - t_lb
 
     t_refit = time.perf_counter()
-    if outcome.refit and not _refit_affordable(outcome, chosen_id, kept, cfg):
-        outcome.refit = False  # the model fitted on the holdout's training rows is the final one
-        recommendation["final_model"] = (f"the model fitted on the search's {len(splits[0][0])} training rows (a "
-                                         "refit on all rows would overrun train.time_budget_s)")
-    model, preprocess = _final_model(outcome, chosen_id, kept, X, cfg)
+    refit_X, refit_y = X, outcome.y
+    if outcome.refit:
+        rows = _refit_rows(outcome, chosen_id, kept, cfg)
+        if rows < 1.2 * len(splits[0][0]):
+            outcome.refit = False  # the model fitted on the holdout's training rows is the final one
+            recommendation["final_model"] = (f"the model fitted on the search's {len(splits[0][0])} training rows "
+                                             "(a refit on more rows would overrun train.time_budget_s)")
+        elif rows < len(outcome.y):  # the largest random sample the budget allows
+            keep = np.sort(np.random.default_rng(outcome.seed).choice(len(outcome.y), rows, replace=False))
+            refit_X, refit_y = X.iloc[keep], outcome.y[keep]
+            recommendation["final_model"] = (f"refit on a random {rows} of the {len(outcome.y)} training rows "
+                                             "(all rows would overrun train.time_budget_s)")
+    model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
     refit_s = time.perf_counter() - t_refit
 
     t_imp = time.perf_counter()
