@@ -41,7 +41,10 @@ class EnsembleResult:
 
 
 def _fit_member(m, X, y):
-    return clone(m).fit(X, y)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # per worker thread (see search._fit_predict_fold)
+        return clone(m).fit(X, y)
 
 
 def _fit_members(members, X, y, n_jobs):

@@ -276,17 +276,20 @@ def _nbytes(data) -> int:
 
 def _fit_predict_fold(cache, cand, est, y, fold, classes):
     """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker)."""
-    pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
-    tr, va = cache.splits[fold]
-    model = clone(est)
-    t0 = time.perf_counter()
-    model.fit(Xtr, y[tr])
-    t1 = time.perf_counter()
-    pred = np.asarray(model.predict(Xva))
-    proba, calibrated = (None, False)
-    if classes is not None:
-        proba, calibrated = _proba(model, Xva, classes)
-    t2 = time.perf_counter()
+    # one OpenMP thread in THIS worker thread: a limit set in the main thread does not reach it, and OpenMP
+    # teams spinning on a busy machine made HistGradientBoosting 10-20x slower
+    with threadpool_limits(1):
+        pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
+        tr, va = cache.splits[fold]
+        model = clone(est)
+        t0 = time.perf_counter()
+        model.fit(Xtr, y[tr])
+        t1 = time.perf_counter()
+        pred = np.asarray(model.predict(Xva))
+        proba, calibrated = (None, False)
+        if classes is not None:
+            proba, calibrated = _proba(model, Xva, classes)
+        t2 = time.perf_counter()
     return pred, proba, calibrated, t1 - t0, t2 - t1, Pipeline([("preprocess", pre), ("model", model)])
 
 
