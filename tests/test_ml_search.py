@@ -75,7 +75,7 @@ def test_same_seed_same_leaderboard(diabetes):
 
 def test_the_time_budget_is_honoured(diabetes):
     X, y = diabetes
-    budget = 3.0
+    budget = 8.0
     start = time.perf_counter()
     res = train(X, y, "regression", basic_preprocessors(),
                 _cfg(models=["linear", "hist_gradient_boosting", "random_forest", "mlp"], n_trials=None,
