@@ -41,6 +41,7 @@ def permutation_importance(fold_models, X: pd.DataFrame, y, splits, metric: Metr
     per_fold = max(50, max_rows // max(1, len(fold_models)))
     drops: dict[str, list[float]] = {str(c): [] for c in X.columns}
     pairs = list(zip(fold_models, splits))
+    started = time.perf_counter()
     k = -1
     while k + 1 < len(pairs):  # pairs may shrink after the first fold (time_limit)
         k += 1
@@ -52,10 +53,18 @@ def permutation_importance(fold_models, X: pd.DataFrame, y, splits, metric: Metr
         base = _score(model, Xv, yv, metric, classes)
         if k == 0 and time_limit is not None:
             per_call = time.perf_counter() - t0
+            if per_call * len(X.columns) > time_limit and len(Xv) > 100:  # fewer rows for one pass to fit
+                keep = max(100, int(len(Xv) * time_limit / (per_call * len(X.columns))))
+                Xv, yv = Xv.iloc[:keep].reset_index(drop=True), yv[:keep]
+                t0 = time.perf_counter()
+                base = _score(model, Xv, yv, metric, classes)
+                per_call = time.perf_counter() - t0
             affordable = time_limit / max(per_call * len(X.columns), 1e-9)  # calls of one full pass per column
             n_repeats = max(1, min(n_repeats, int(affordable)))
             pairs = pairs[: max(1, int(affordable // n_repeats))]
         for column in X.columns:
+            if time_limit is not None and time.perf_counter() - started > time_limit and drops[str(column)]:
+                continue  # out of time: this column keeps the repeats it has
             for _ in range(n_repeats):
                 shuffled = Xv.copy()
                 shuffled[column] = Xv[column].to_numpy()[rng.permutation(len(Xv))]

@@ -326,6 +326,8 @@ class Search:
         refit = 1.3 * self.s.refit_scale * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
         if not self.s.refit:
             refit = 0.0
+        elif self.s.time_budget_s is not None:  # the final refit uses the sample that fits (engine._refit_rows)
+            refit = min(refit, 0.3 * self.s.time_budget_s)
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
 
     fold_budget_share = 0.1  # the baseline's default trial may take this share of the budget
