@@ -39,6 +39,32 @@ def test_registries_cover_the_original_preprocessors():
     assert REGISTRIES["scaler"].canonical("Min-Max") == "minmax"
 
 
+def test_native_inputs_keep_categories_as_categories_and_dates_as_parts():
+    from automl_kedro.features.native import NativeTabular
+
+    train = pd.DataFrame({"colour": ["red", "blue", "red", None], "size": [1.0, None, 3.0, 4.0],
+                          "when": pd.to_datetime(["2024-01-31", "2024-02-29", "2023-12-25", "2024-07-04"])})
+    pre = NativeTabular({"colour": "categorical", "size": "numeric", "when": "datetime"}).fit(train)
+    new = pd.DataFrame({"colour": ["green", "blue"], "size": [2.0, 5.0],
+                        "when": pd.to_datetime(["2025-03-01", "2024-01-01"])})
+    out = pre.transform(new)
+    assert list(out.columns) == list(pre.get_feature_names_out())
+    assert isinstance(out["colour"].dtype, pd.CategoricalDtype)
+    assert list(out["colour"].cat.categories) == ["blue", "red"]  # fixed at fit time
+    assert pd.isna(out["colour"].iloc[0]) and out["colour"].iloc[1] == "blue"  # unseen -> missing
+    assert out["size"].tolist() == [2.0, 5.0]  # not scaled
+    assert out["when_year"].tolist() == [2025.0, 2024.0] and out["when_month"].tolist() == [3.0, 1.0]
+    assert out["when_ordinal"].iloc[1] - out["when_ordinal"].iloc[0] == -425.0  # days between the dates
+
+
+def test_too_many_categories_keep_the_most_frequent():
+    from automl_kedro.features.native import NativeTabular
+
+    values = pd.Series([f"v{i}" for i in range(300)] + ["v7"] * 5)
+    pre = NativeTabular(max_categories=10).fit(pd.DataFrame({"c": values}))
+    assert len(pre.categories_["c"]) == 10 and "v7" in pre.categories_["c"]
+
+
 def test_list_options_expand_into_combinations():
     variants = expand_variants([{"id": "v", "scaler": ["standard", "robust"], "encoder": ["onehot", "ordinal"]},
                                 {"id": "pca", "pca_components": 2}])
@@ -61,8 +87,12 @@ def test_variant_typos_and_bad_values_are_refused():
 
 def test_featurize_penguins_outputs(penguins):
     result = featurize(penguins.dataset, penguins.schema, {"variants": [{"id": "std"}, {"id": "ord", "encoder": "ordinal"}]})
-    assert set(result.preprocessors) == {"std", "ord"}
+    # the declared variants for linear / kNN / MLP, plus the tree boosters' native inputs
+    assert set(result.preprocessors) == {"std", "ord", "native"}
     manifest = result.features_manifest
+    native = manifest["variants"]["native"]
+    assert native["n_features_out"] == 7  # one column per raw column: no one-hot, no scaling
+    assert {f["name"]: f["group"] for f in native["features"]}["island"] == "categorical"
     std = manifest["variants"]["std"]
     assert std["n_features_in"] == 7 and std["n_features_out"] == 10  # 5 numbers + 3 islands + 2 sexes
     island = [f for f in std["features"] if f["source_columns"] == ["island"]]
@@ -75,7 +105,7 @@ def test_featurize_penguins_outputs(penguins):
     assert steps[0]["group"] == "numeric" and "median" in steps[0]["steps"][0]
     assert list(result.plots) == ["03_features/feature_count"]
     bars = result.plots["03_features/feature_count"].data
-    assert list(bars[0].y) == [7, 7] and list(bars[1].y) == [10, 7]
+    assert list(bars[0].y) == [7, 7, 7] and list(bars[1].y) == [10, 7, 7]
 
 
 def test_personal_columns_are_masked(penguins):

@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import load_diabetes
 
-from automl_kedro.ml import EngineConfig, NoSuccessfulCandidateError, train
+from automl_kedro.ml import NoSuccessfulCandidateError, train
 from automl_kedro.ml.models import ModelSpec, register_model
 from automl_kedro.ml.presets import basic_preprocessors
 from pathlib import Path
@@ -44,7 +44,7 @@ def _cfg(**kw):
     base = dict(models=["linear", "hist_gradient_boosting"], time_budget_s=None, n_trials=2, n_jobs=2, seed=7,
                 cv_folds=3, figures=False)
     base.update(kw)
-    return EngineConfig(**base)
+    return base  # the train: section as a dict, validated by TrainParams inside train()
 
 
 def test_a_failing_candidate_is_recorded_and_the_others_go_on(diabetes):
@@ -75,13 +75,13 @@ def test_same_seed_same_leaderboard(diabetes):
 
 def test_the_time_budget_is_honoured(diabetes):
     X, y = diabetes
-    budget = 3.0
+    budget = 8.0
     start = time.perf_counter()
     res = train(X, y, "regression", basic_preprocessors(),
                 _cfg(models=["linear", "hist_gradient_boosting", "random_forest", "mlp"], n_trials=None,
                      time_budget_s=budget, figures=True))
     wall = time.perf_counter() - start
-    assert wall < budget * 1.5 + 2.0, wall  # generous margin: a behaviour, not a speed benchmark
+    assert wall < budget * 1.15 + 5.0, wall  # the wall-clock rule of the train phase (issue 9)
     assert (res.leaderboard["status"] == "ok").any()
 
 

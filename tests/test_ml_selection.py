@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer
 
-from automl_kedro.ml import EngineConfig, train
+from automl_kedro.ml import train
 from automl_kedro.ml.models import MODELS
 from automl_kedro.ml.presets import basic_preprocessors
 from automl_kedro.ml.selection import compare, select
@@ -47,8 +47,8 @@ def test_the_engine_records_the_rule_and_keeps_the_baseline_unless_beaten():
     X, y = load_breast_cancer(return_X_y=True, as_frame=True)
     X, y = X.iloc[:240, :8], y.iloc[:240]
     res = train(X, y, "binary", basic_preprocessors(),
-                EngineConfig(models=["linear", "k_neighbors"], time_budget_s=None, n_trials=3, n_jobs=2, seed=3,
-                             cv_folds=4, figures=False))
+                dict(models=["linear", "k_neighbors"], time_budget_s=None, n_trials=3, n_jobs=2, seed=3,
+                     cv_folds=4, figures=False))
     sel = res.recommendation["selection"]
     assert sel["incumbent"] == "onehot/hist_gradient_boosting" and sel["margin_se"] == 1.0
     chosen = res.recommendation["candidate_id"]

@@ -275,6 +275,11 @@ class RunContext:
                     self._shared[key] = meta[key]
         return self._resolved[producer]
 
+    def previous_run_dir(self, producer: str) -> Path:
+        """The run ``upstream.<producer>`` names (default: the latest complete one), even while this run runs
+        ``producer`` itself (a phase resumed at a later node reads its earlier nodes' outputs from there)."""
+        return self._resolve_upstream(producer)
+
     def _resolve_upstream(self, producer: str) -> Path:
         selectors = dict(self.params.get("upstream") or {})
         for phase in ("predict", "monitor"):  # phases that name the model run they use

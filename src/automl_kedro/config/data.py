@@ -85,6 +85,9 @@ class VariantParams(Section):
 
 class FeaturizeParams(Section):
     variants: list[VariantParams] = Field(default_factory=lambda: [VariantParams(id="standard")])
+    native_variant: bool = Field(
+        True, description="add the 'native' variant (native categoricals, date parts, no scaling) that tree "
+        "boosters use instead of the declared variants; false: every model gets the declared variants")
     seed: int = 42
     sample_rows: int = Field(3, ge=1, le=50, description="rows shown before -> after")
     sample_max_columns: int = Field(40, ge=1)

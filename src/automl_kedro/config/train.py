@@ -33,7 +33,17 @@ class TrainParams(Section):
     storage: str | None = Field(None, description="Optuna RDB URL; null = SQLite in the run directory")
     study_name: str = "automl"
     ensembles: list[Literal["voting", "stacking"]] = Field(default_factory=lambda: ["voting", "stacking"])
-    ensemble_top_k: int = Field(5, ge=2)
+    ensemble_top_k: int = Field(5, ge=2, description="candidates the stacking ensemble combines")
+    ensemble_pool_size: int = Field(
+        16, ge=2, description="best distinct trials (all candidates) the greedy voting ensemble chooses from")
+    final_model: Literal["auto", "refit", "bag"] = Field(
+        "auto", description="refit the recommendation on all rows, or average its cross-validation fold models "
+        "(bag: no refit time, so more search); auto: bag for k-fold CV, refit for holdout and time splits")
+    search_max_rows: int = Field(
+        100_000, ge=1000, description="with holdout, the search fits and scores on at most this many rows (a "
+        "random sample); the final model is refit on all rows when the budget allows")
+    holdout_above_rows: int = Field(
+        50_000, ge=100, description="above this many training rows one holdout fold replaces k-fold CV")
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")
     selection_margin_se: float = Field(
         1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "

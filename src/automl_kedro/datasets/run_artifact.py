@@ -39,7 +39,12 @@ class RunArtifactDataset(AbstractDataset):
         return AbstractDataset.from_config(f"{self.process}:{self.path}", config)
 
     def load(self) -> Any:
-        base = current().source_dir(self.process)
+        ctx = current()
+        base = ctx.source_dir(self.process)
+        if not (base / self.path).exists() and self.process in ctx.active_processes:
+            # a phase started at a later node (kedro run --from-nodes=...): what its earlier nodes produced
+            # comes from the latest complete run of the phase
+            base = ctx.previous_run_dir(self.process)
         self.last_source = base
         target = base / self.path
         if not target.exists():

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from sklearn.base import clone
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.features.native import NATIVE_VARIANT_ID, NativeTabular
 from automl_kedro.features.variants import build_preprocessor, describe_variant, expand_variants, variant_version
 
 MANIFEST_VERSION = 1
@@ -108,6 +109,29 @@ def _manifest_entry(fitted: Any, variant: dict[str, Any], schema: dict[str, Any]
     }
 
 
+def _native_manifest_entry(fitted: NativeTabular, schema: dict[str, Any]) -> dict[str, Any]:
+    names = [str(n) for n in fitted.get_feature_names_out()]
+    features = []
+    for name in names:
+        source = name if name in fitted.kinds_ else name.rsplit("_", 1)[0]
+        features.append({"name": name, "source_columns": [source], "group": fitted.kinds_.get(source, "datetime"),
+                         "dimension": 1})
+    return {"version": variant_version(schema, {"id": NATIVE_VARIANT_ID, "kind": "native"}),
+            "n_features_in": len(schema["feature_columns"]), "n_features_out": len(names), "dimension": len(names),
+            "options": {"kind": "native", "categorical": "pandas category (top 250 values)", "scaling": "none",
+                        "datetime": "year, month, dayofweek, dayofyear, ordinal"},
+            "features": features}
+
+
+def _format(value: Any) -> str | None:
+    if pd.isna(value):
+        return None
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _to_frame(values: Any, names: list[str], index) -> pd.DataFrame:
     if isinstance(values, pd.DataFrame):
         return values
@@ -135,7 +159,7 @@ def _sample_rows(train: pd.DataFrame, fitted: dict[str, Any], manifests: dict[st
                 value = MASK if masked else row[name]
                 records.append({"sample_id": sample_id, "variant": variant_id, "stage": "after", "column": name,
                                 "source_columns": ",".join(sources.get(name, [])),
-                                "value": None if (not masked and pd.isna(value)) else (value if masked else f"{float(value):.6g}")})
+                                "value": value if masked else _format(value)})
     return pd.DataFrame.from_records(records, columns=["sample_id", "variant", "stage", "column", "source_columns", "value"])
 
 
@@ -152,6 +176,22 @@ def feature_count_figure(manifest: dict[str, Any]) -> go.Figure:
     return fig
 
 
+def build_preprocessors(X: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Unfitted transformers by variant id: the declared variants, plus ``native`` for the tree boosters
+    (unless ``featurize.native_variant`` is false). ``X`` (the train rows) gives the categoricals' cardinality."""
+    params = dict(params or {})
+    seed = int(params.get("seed", 42))
+    cards = cardinalities(X, schema)
+    out = {v["id"]: build_preprocessor(schema, v, cards, seed=seed) for v in expand_variants(params.get("variants"))}
+    if params.get("native_variant", True):
+        if NATIVE_VARIANT_ID in out:
+            raise AutoMLInputError(f"featurize.variants: the id {NATIVE_VARIANT_ID!r} is reserved for the tree "
+                                   "boosters' native inputs; rename that variant or set featurize.native_variant: false.")
+        types = {c: schema["column_types"].get(c, "categorical") for c in schema["feature_columns"]}
+        out[NATIVE_VARIANT_ID] = NativeTabular(column_types=types)
+    return out
+
+
 def featurize(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] | None = None) -> FeaturizeResult:
     """Unfitted transformers for every variant, and the manifest / recipe / samples / plot."""
     params = dict(params or {})
@@ -165,21 +205,23 @@ def featurize(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, A
         raise AutoMLInputError("The train split is empty; check split.test_size and split.val_size.")
     X = train[schema["feature_columns"]]
     cards = cardinalities(train, schema)
-    preprocessors: dict[str, Any] = {}
+    preprocessors = build_preprocessors(X, schema, params)
     fitted: dict[str, Any] = {}
     manifest: dict[str, Any] = {"manifest_version": MANIFEST_VERSION, "fitted_on": "train", "n_rows_fit": int(len(X)),
                                 "variants": {}}
     recipe: dict[str, Any] = {"variants": {}}
-    for variant in variants:
-        transformer = build_preprocessor(schema, variant, cards, seed=seed)
-        preprocessors[variant["id"]] = transformer
+    declared = {v["id"]: v for v in variants}
+    for variant_id, transformer in preprocessors.items():
         try:
-            fit = clone(transformer).fit(X)
+            fitted[variant_id] = clone(transformer).fit(X)
         except Exception as exc:  # surface which variant failed and why
-            raise AutoMLInputError(f"Preprocessing variant {variant['id']!r} cannot be fitted on the train split: {exc}") from exc
-        fitted[variant["id"]] = fit
-        manifest["variants"][variant["id"]] = _manifest_entry(fit, variant, schema)
-        recipe["variants"][variant["id"]] = describe_variant(schema, variant, cards)
+            raise AutoMLInputError(f"Preprocessing variant {variant_id!r} cannot be fitted on the train split: {exc}") from exc
+        if variant_id in declared:
+            manifest["variants"][variant_id] = _manifest_entry(fitted[variant_id], declared[variant_id], schema)
+            recipe["variants"][variant_id] = describe_variant(schema, declared[variant_id], cards)
+        else:
+            manifest["variants"][variant_id] = _native_manifest_entry(fitted[variant_id], schema)
+            recipe["variants"][variant_id] = {"kind": "native", "used_by": "tree boosters (input_kind native)"}
     sample = _sample_rows(train, fitted, manifest["variants"], schema, int(params.get("sample_rows", 3)),
                           int(params.get("sample_max_columns", 40)))
     # with one variant the before/after count is one sentence of the manifest, not a plot

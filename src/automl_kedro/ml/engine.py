@@ -15,58 +15,36 @@ import json
 import logging
 import math
 import pickle
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from automl_kedro.config.train import TrainParams
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.features.native import input_kind
 from automl_kedro.ml import ensemble as ens
 from automl_kedro.ml import figures as figs
 from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy
+from automl_kedro.ml.importance import COLUMNS, importance_figure, permutation_importance
 from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
-from automl_kedro.ml.models import BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models
+from automl_kedro.ml.models import (BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models,
+                                    target_transform_choices)
 from automl_kedro.ml.recommend import rank_leaderboard, recommend
 from automl_kedro.ml.search import Candidate, Search, SearchSettings
-from automl_kedro.ml.selection import compare, select
+from automl_kedro.ml.selection import Comparison, compare, select
 
 log = logging.getLogger(__name__)
 
 
 class NoSuccessfulCandidateError(AutoMLInputError):
     """Every candidate failed."""
-
-
-@dataclass
-class EngineConfig:
-    """What to search and under which budget (mirrors the ``train:`` parameters)."""
-
-    models: list[str] | None = None  # None or []: DEFAULT_MODELS
-    model_params: dict[str, dict[str, Any]] = field(default_factory=dict)  # fixed params per model
-    metrics: list[str] | None = None  # None: every metric of the task
-    primary_metric: str = "auto"
-    cv_strategy: str = "auto"
-    cv_folds: int = 5
-    time_budget_s: float | None = 20.0
-    n_trials: int | None = None
-    n_jobs: int = 2
-    seed: int = 42
-    storage: str | None = None
-    study_prefix: str = "automl"
-    ensembles: tuple[str, ...] = ("voting", "stacking")
-    ensemble_top_k: int = 5
-    include_baseline: bool = True
-    backend: str = "threading"  # measured faster than loky here (no process start, no data copies)
-    parallel: str = "folds"  # measured faster than "model" (n_jobs threads inside each estimator)
-    plugins: tuple[str, ...] = ()
-    figures: bool = True
-    # a challenger (tuned params, another model, an ensemble) replaces the simpler incumbent only when its
-    # mean paired per-fold CV advantage exceeds this many standard errors (0: plain best mean); see selection.py
-    selection_margin_se: float = 1.0
 
 
 @dataclass
@@ -80,9 +58,8 @@ class TrainResult:
     metrics: dict[str, Any]
     timings: dict[str, float]
     skipped_models: dict[str, str]
-    # stop-gap (predict helper): out-of-fold predictions of the recommended candidate, one row per training
-    # row with an OOF prediction: ``row`` (position in X), ``y_true``, ``y_pred``, ``proba_<class>``
-    oof_predictions: pd.DataFrame | None = None
+    oof_predictions: pd.DataFrame | None = None  # the recommendation's out-of-fold predictions (train.oof_predictions)
+    feature_importance: pd.DataFrame | None = None  # permutation importance per raw column (train.feature_importance)
 
 
 def _with_fixed_params(spec, fixed: dict[str, Any]):
@@ -128,11 +105,92 @@ def _summary(fold_metrics: dict[str, list[float]]) -> dict[str, float]:
     return out
 
 
-def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any], config: EngineConfig | None = None,
-          *, groups=None, times=None) -> TrainResult:
-    """Search every preprocessor x model candidate, pick on CV, refit the recommendation on all rows."""
-    cfg = config or EngineConfig()
-    t_start = time.perf_counter()
+def as_params(params: TrainParams | dict[str, Any] | None) -> TrainParams:
+    """The validated ``train:`` section (the engine's one configuration)."""
+    return params if isinstance(params, TrainParams) else TrainParams.model_validate(params or {})
+
+
+def pair_candidates(preprocessors: dict[str, Any], specs) -> list[Candidate]:
+    """Each model with the inputs it needs: tree boosters (``input_kind`` native) get the native variant when
+    featurize made one, every other model the dense variants (imputed, one-hot, scaled)."""
+    kinds = {pid: input_kind(pre) for pid, pre in preprocessors.items()}
+    dense = [pid for pid, k in kinds.items() if k == "dense"]
+    native = [pid for pid, k in kinds.items() if k == "native"]
+    out = []
+    for spec in specs:
+        pids = native if (spec.input_kind == "native" and native) else dense
+        out.extend(Candidate(pid, spec, preprocessors[pid]) for pid in pids)
+    return out
+
+
+@dataclass
+class SearchOutcome:
+    """What the search found: every candidate with its trials' out-of-fold outputs and fold models.
+
+    The train phase's ``search`` node saves it (``train.search_state``); ``select``, ``ensemble`` and
+    ``finalize`` read it, so selection can be replayed with another margin without searching again.
+    """
+
+    task: str
+    classes: list[str] | None
+    y: np.ndarray
+    splits: list
+    strategy: str
+    candidates: list[Candidate]
+    metric_names: list[str]
+    primary_name: str
+    refit: bool
+    budget: float | None
+    started_at: float  # time.time() when the search started: the later steps keep to the same wall clock
+    search_seconds: float
+    skipped_models: dict[str, str]
+    seed: int
+    target_transforms: tuple[str, list[str]] = ("none", ["none"])
+    default_transform: str = "none"
+
+    @property
+    def metric_specs(self):
+        return [METRICS.get(n) for n in self.metric_names]
+
+    @property
+    def primary(self):
+        return METRICS.get(self.primary_name)
+
+    @property
+    def mask(self) -> np.ndarray:
+        return oof_mask(self.splits, len(self.y))
+
+    def left(self) -> float:
+        """Seconds of the budget left (inf without one)."""
+        return math.inf if self.budget is None else self.budget - (time.time() - self.started_at)
+
+    def ok(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.status == "ok"]
+
+
+def trial_log(outcome: SearchOutcome) -> pd.DataFrame:
+    """One row per kept trial (the best few of each candidate) and one per candidate that never ran."""
+    sign = outcome.primary.sign()
+    rows = []
+    for c in outcome.candidates:
+        for t in sorted(c.trials, key=lambda t: t.number):
+            rows.append({"candidate_id": c.candidate_id, "trial": t.number, "model": c.model,
+                         "preprocess_id": c.preprocess_id, f"cv_{outcome.primary_name}": t.value * sign,
+                         "fit_seconds": t.fit_seconds, "params": json.dumps(t.params, default=str, sort_keys=True),
+                         "status": "ok", "error": None})
+        if not c.trials:
+            rows.append({"candidate_id": c.candidate_id, "trial": None, "model": c.model,
+                         "preprocess_id": c.preprocess_id, f"cv_{outcome.primary_name}": None, "fit_seconds": None,
+                         "params": None, "status": "failed", "error": c.error or "not evaluated"})
+    return pd.DataFrame(rows)
+
+
+def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any],
+               params: TrainParams | dict[str, Any] | None = None, *, groups=None, times=None,
+               cv_strategy: str | None = None, storage: str | None = None) -> SearchOutcome:
+    """Step 1: every model with its inputs, searched under the budget (see :mod:`automl_kedro.ml.search`)."""
+    cfg = as_params(params)
+    started, t0 = time.time(), time.perf_counter()
     load_plugins(list(cfg.plugins))
     if not preprocessors:
         raise AutoMLInputError("No preprocessing variant was given; featurize must provide at least one.")
@@ -146,13 +204,11 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
         y_arr = y.astype(str).to_numpy(dtype=object)
         classes = sorted(pd.unique(y_arr).tolist())
 
-    names = list(cfg.models) if cfg.models else list(DEFAULT_MODELS)
-    for n in cfg.model_params:
-        MODELS.canonical(n)  # typos in model_params fail with suggestions
+    names = cfg.model_names() or list(DEFAULT_MODELS)
     if cfg.include_baseline and BASELINE_MODEL not in [MODELS.canonical(n) for n in names]:
         names = [BASELINE_MODEL, *names]
     resolved = resolve_models(names, task, n_rows=len(y_arr))
-    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params.items()}
+    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params().items()}
     specs = [_with_fixed_params(s, fixed.get(s.name, {})) for s in resolved.specs]
     if not specs:
         raise AutoMLInputError(
@@ -167,74 +223,252 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     if primary not in metric_specs:
         metric_specs = [primary, *metric_specs]
 
-    strategy = resolve_strategy(cfg.cv_strategy, task, groups, times)
+    strategy = resolve_strategy(cv_strategy or cfg.cv_strategy, task, groups, times)
     splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
                          times=times)
-    mask = oof_mask(splits, len(y_arr))
+    if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
+        rows = _affordable_rows(X, y_arr, task, preprocessors, cfg)
+        splits = [_holdout(y_arr, task, cfg, rows)]  # many rows: one holdout split on a sample instead of k-fold
+        strategy = "holdout"
+        log.info("holdout on %d of %d rows (%d to fit, %d to score)", len(splits[0][0]) + len(splits[0][1]),
+                 len(y_arr), len(splits[0][0]), len(splits[0][1]))
 
-    candidates = [Candidate(pid, spec, pre) for pid, pre in preprocessors.items() for spec in specs]
+    candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
-    # keep back time for the final refit, ensembles and figures (the search adds the refit estimate)
-    reserve = 0.0 if budget is None else 0.05 * budget + (figs.warmup_seconds() if cfg.figures else 0.0)
+    # keep back time for ensembles, the final model, importance and figures (the search adds refit estimates)
+    reserve = 0.0 if budget is None else 0.1 * budget + (1.5 if cfg.figures else 0.0)
     settings = SearchSettings(
-        task=task, metrics=metric_specs, primary=primary, classes=classes, time_budget_s=budget,
-        n_trials=cfg.n_trials, n_jobs=cfg.n_jobs, seed=cfg.seed, storage=cfg.storage,
-        study_prefix=cfg.study_prefix, backend=cfg.backend, parallel=cfg.parallel, reserve_s=reserve,
+        task=task, metrics=metric_specs, primary=primary, params=cfg, classes=classes,
+        storage=storage if storage is not None else cfg.storage, reserve_s=reserve,
+        target_transforms=target_transform_choices(y_arr) if task == "regression" else ("none", ["none"]),
     )
+    settings.refit = not _bags(cfg, strategy, splits)
+    settings.refit_scale = len(y_arr) / max(1, len(splits[0][0]))
     search = Search(X, y_arr, splits, candidates, settings)
+    if budget is not None:  # the budget counts from the start of the train step (splits and probe included)
+        search.deadline = t0 + budget
+    if cfg.figures:  # plotly's first figure costs seconds: pay it while the models fit (they release the GIL)
+        threading.Thread(target=figs.warm_up, daemon=True, name="plotly-warm-up").start()
     search.run()
-    t_search = time.perf_counter() - t_start
-
-    ok = [c for c in candidates if c.status == "ok"]
-    if not ok:
+    outcome = SearchOutcome(
+        task=task, classes=classes, y=y_arr, splits=search.splits, strategy=strategy, candidates=candidates,
+        metric_names=[m.name for m in metric_specs], primary_name=primary.name, refit=settings.refit,
+        budget=budget, started_at=started, search_seconds=time.perf_counter() - t0,
+        skipped_models=resolved.skipped, seed=cfg.seed, target_transforms=settings.target_transforms,
+        default_transform=search.default_transform)
+    if not outcome.ok():
         detail = "; ".join(f"{c.candidate_id}: {c.error}" for c in candidates)
         raise NoSuccessfulCandidateError(
             f"All {len(candidates)} candidates failed, so there is no model to recommend. Errors: {detail}"
         )
-    z = cfg.selection_margin_se
+    _drop_unused_fold_models(outcome, cfg)
+    return outcome
 
-    def folds_of(obj) -> list[float]:
-        return [float(v) for v in obj.fold_metrics[primary.name]]
 
-    # 1. tuned parameters replace a model's defaults only beyond the noise margin
-    for c in ok:
-        if c.default_state is not None and c.best_params:
-            cmp_ = compare(folds_of(c), c.default_state["fold_metrics"][primary.name],
+def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, cfg: TrainParams) -> int:
+    """How many rows the search may use: the default HistGradientBoosting is timed on a small probe, and the
+    sample is sized so that its first trial takes about a tenth of the budget (cheap first: a machine that
+    is slow or busy gets a smaller sample, never a search that cannot start)."""
+    if cfg.time_budget_s is None:
+        return cfg.search_max_rows
+    probe_n = min(2000, len(y))
+    rng = np.random.default_rng(cfg.seed)
+    idx = np.sort(rng.choice(len(y), probe_n, replace=False))
+    pre = next((p for p in preprocessors.values() if input_kind(p) == "native"), next(iter(preprocessors.values())))
+    t0 = time.perf_counter()
+    try:
+        with threadpool_limits(1):
+            Pipeline([("preprocess", clone(pre)), ("model", MODELS.get(BASELINE_MODEL).build(task, {}, cfg.seed))]) \
+                .fit(X.iloc[idx], y[idx])
+    except Exception as exc:  # noqa: BLE001 - the search reports the baseline's failure itself
+        log.warning("timing probe failed: %s", exc)
+        return cfg.search_max_rows
+    seconds = max(time.perf_counter() - t0, 1e-3)
+    rows = int(probe_n * 0.1 * cfg.time_budget_s / seconds / (1 + 1.0 / (cfg.cv_folds - 1)))
+    return int(min(cfg.search_max_rows, max(2_000, rows)))
+
+
+def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """One split of at most ``max_rows`` (default ``search_max_rows``) rows, 1 / cv_folds of them for
+    validation, stratified for classification; the rows outside it are used only by the final refit."""
+    from sklearn.model_selection import train_test_split
+
+    max_rows = max_rows or cfg.search_max_rows
+    idx = np.arange(len(y))
+    strat = y if task != "regression" else None
+    if len(y) > max_rows:
+        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed,
+                                  stratify=None if strat is None else y)
+        strat = None if strat is None else y[idx]
+    tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
+    return np.sort(tr), np.sort(va)
+
+
+def _drop_unused_fold_models(outcome: SearchOutcome, cfg: TrainParams) -> None:
+    """Fold models are kept only where a final model may need them: each candidate's best and defaults
+    trials and the trials the voting ensemble may pick (memory and the size of train.search_state)."""
+    pool = {id(t) for t in ens.distinct_trials([t for c in outcome.ok() for t in c.trials], outcome.task,
+                                               limit=cfg.ensemble_pool_size)}
+    for c in outcome.candidates:
+        keep = {id(m) for m in c.fold_models}
+        if c.default_state:
+            keep |= {id(m) for m in c.default_state.get("fold_models") or []}
+        for t in c.trials:
+            if id(t) not in pool and not ({id(m) for m in t.fold_models} & keep):
+                t.fold_models = []
+
+
+def _folds_of(obj, primary) -> list[float]:
+    return [float(v) for v in obj.fold_metrics[primary.name]]
+
+
+def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any]:
+    """Step 2: the noise-margin choices among single candidates (see :mod:`automl_kedro.ml.selection`).
+
+    1. tuned parameters replace a model's defaults only beyond the margin;
+    2. the best single candidate replaces the default HistGradientBoosting baseline only beyond it.
+    """
+    primary, z = outcome.primary, margin_se
+    tuning_kept = {}
+    for c in outcome.ok():
+        if c.default_state is not None and c.best_value > c.default_state["best_value"]:
+            cmp_ = compare(_folds_of(c, primary), c.default_state["fold_metrics"][primary.name],
                            greater_is_better=primary.greater_is_better, z=z)
-            c.tuning_kept = cmp_.wins
-            if not cmp_.wins:
-                c.restore_defaults()
-    ok.sort(key=lambda c: -c.best_value)
+            tuning_kept[c.candidate_id] = cmp_.wins
+    scores = {}
+    for c in outcome.ok():
+        state = c.default_state if tuning_kept.get(c.candidate_id) is False else None
+        scores[c.candidate_id] = [float(v) for v in (state or {"fold_metrics": c.fold_metrics})["fold_metrics"][primary.name]]
+    baseline = next((c for c in outcome.ok() if c.model == BASELINE_MODEL), None)
+    ranked = sorted(outcome.ok(), key=lambda c: -np.mean(scores[c.candidate_id]) * primary.sign())
+    incumbent = baseline if baseline is not None else ranked[0]
+    chosen, cmps = select(incumbent.candidate_id, scores, greater_is_better=primary.greater_is_better, z=z)
+    return {"margin_se": z, "tuning_kept": tuning_kept, "incumbent": incumbent.candidate_id,
+            "chosen_single": chosen, "single_comparisons": [c.as_dict() for c in cmps]}
 
-    # 2. the best single candidate replaces the default HistGradientBoosting baseline only beyond the margin
-    baseline = next((c for c in ok if c.model == BASELINE_MODEL), None)
-    incumbent = baseline if baseline is not None else ok[0]
-    chosen_single_id, single_cmps = select(incumbent.candidate_id, {c.candidate_id: folds_of(c) for c in ok},
-                                           greater_is_better=primary.greater_is_better, z=z)
 
-    # ---------------------------------------------------------------- ensembles
-    t_ens = time.perf_counter()
+def apply_selection(outcome: SearchOutcome, selection: dict[str, Any]) -> list[Candidate]:
+    """Candidates whose tuning did not pay off back on their defaults; the ok ones, best first."""
+    for c in outcome.ok():
+        c.tuning_kept = selection["tuning_kept"].get(c.candidate_id)
+        if c.tuning_kept is False:
+            c.restore_defaults()
+    return sorted(outcome.ok(), key=lambda c: -c.best_value)
+
+
+def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: TrainParams | dict | None = None
+                    ) -> dict[str, Any]:
+    """Step 3: greedy (Caruana) voting over the best distinct trials and stacking over the top candidates,
+    each kept only when it beats the chosen single candidate beyond the margin."""
+    cfg = as_params(params)
+    ok = apply_selection(outcome, selection)
+    task, y, splits, mask, classes = outcome.task, outcome.y, outcome.splits, outcome.mask, outcome.classes
+    metric_specs, primary, z = outcome.metric_specs, outcome.primary, selection["margin_se"]
     ensembles: list[ens.EnsembleResult] = []
     kinds = [k.lower() for k in (cfg.ensembles or ())]
     top = ok[: max(2, cfg.ensemble_top_k)]
-    left = math.inf if budget is None else budget - (time.perf_counter() - t_start)
-    refit_cost = sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
-    if len(top) >= 2 and left > 2 * refit_cost:
+    refit_cost = 0.0 if not outcome.refit else sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
+    if len(top) >= 2 and outcome.left() > 2 * refit_cost:
         if "voting" in kinds:
-            v = ens.voting(ok[:10], y_arr, splits, mask, task, metric_specs, primary, classes)
+            pool = ens.distinct_trials([t for c in ok for t in c.trials if t.fold_models or outcome.refit], task,
+                                       limit=cfg.ensemble_pool_size)
+            v = ens.voting(pool, y, splits, mask, task, metric_specs, primary, classes)
             if v is not None:
                 ensembles.append(v)
-        if "stacking" in kinds and strategy != "time":
-            st = ens.stacking(top, y_arr, splits, mask, task, metric_specs, primary, classes, cfg.seed)
+        if "stacking" in kinds and outcome.strategy not in ("time", "holdout"):
+            st = ens.stacking(top, y, splits, mask, task, metric_specs, primary, classes, outcome.seed)
             if st is not None:
                 ensembles.append(st)
-    # 3. an ensemble replaces the chosen single candidate only beyond the margin
-    single = next(c for c in ok if c.candidate_id == chosen_single_id)
-    scores = {chosen_single_id: folds_of(single), **{f"ensemble/{e.kind}": folds_of(e) for e in ensembles}}
-    chosen_id, ens_cmps = select(chosen_single_id, scores, greater_is_better=primary.greater_is_better, z=z)
-    kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in ens_cmps)]
-    ens_s = time.perf_counter() - t_ens
-    # ---------------------------------------------------------------- leaderboard
+    single_id = selection["chosen_single"]
+    single = next(c for c in ok if c.candidate_id == single_id)
+    scores = {single_id: _folds_of(single, primary), **{f"ensemble/{e.kind}": _folds_of(e, primary) for e in ensembles}}
+    chosen_id, cmps = select(single_id, scores, greater_is_better=primary.greater_is_better, z=z)
+    kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in cmps)]
+    return {"ensembles": ensembles, "kept": kept, "chosen": chosen_id, "comparisons": [c.as_dict() for c in cmps]}
+
+
+def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None, cfg: TrainParams, y=None):
+    """The recommended model on raw rows: the fold models averaged, or a refit on all rows."""
+    task, classes = outcome.task, outcome.classes
+    by_id = {c.candidate_id: c for c in outcome.candidates}
+    if outcome.refit and X is None:
+        raise AutoMLInputError("The final refit needs the training rows; pass X.")
+    # members refit in parallel threads with one thread each (as in the search); a single model gets n_jobs
+    single = not chosen_id.startswith("ensemble/")
+    with threadpool_limits(cfg.n_jobs if single else 1):
+        if chosen_id.startswith("ensemble/"):
+            e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
+            estimator = ens.final_estimator(e, task, classes, outcome.seed, cfg.n_jobs)
+            if outcome.refit:
+                estimator.fit(X, outcome.y if y is None else y)
+            else:
+                ens.prefitted(estimator, [ens.FoldBag.from_folds(m.fold_models, task, classes) for m in e.members],
+                              classes)
+            first = estimator.members_[0]
+            preprocess = (first.members_[0] if isinstance(first, ens.FoldBag) else first).named_steps["preprocess"]
+            return Pipeline([("preprocess", "passthrough"), ("model", estimator)]), preprocess
+        chosen = by_id[chosen_id]
+        if outcome.refit:
+            model = chosen.pipeline(outcome.seed, cfg.n_jobs).fit(X, outcome.y if y is None else y)
+            return model, model.named_steps["preprocess"]
+        model = Pipeline([("preprocess", "passthrough"),
+                          ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
+        return model, chosen.fold_models[0].named_steps["preprocess"]
+
+
+def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) -> int:
+    """How many training rows the final refit can use within the budget (all of them without one): the
+    measured fit time of the recommendation's members, scaled by rows, with a 1.3 safety factor."""
+    n = len(outcome.y)
+    if outcome.budget is None:
+        return n
+    e = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None)
+    members = e.members if e is not None else [c for c in outcome.candidates if c.candidate_id == chosen_id]
+    fitted_rows = max(1, len(outcome.splits[0][0]))
+    per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
+    left = max(0.0, outcome.left()) + 0.1 * outcome.budget
+    return int(min(n, left / max(per_row, 1e-12)))
+
+
+def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
+    """For each fold, the recommended model as fitted without that fold's rows (for importance)."""
+    task, classes = outcome.task, outcome.classes
+    if not chosen_id.startswith("ensemble/"):
+        return next(c for c in outcome.candidates if c.candidate_id == chosen_id).fold_models
+    e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
+    if any(not m.fold_models for m in e.members):
+        return []
+    out = []
+    for k in range(len(outcome.splits)):
+        est = ens.final_estimator(e, task, classes, outcome.seed, 1)
+        out.append(ens.prefitted(est, [m.fold_models[k] for m in e.members], classes))
+    return out
+
+
+def oof_frame(outcome: SearchOutcome, chosen_id: str, kept, sample_ids=None) -> pd.DataFrame:
+    """The recommended model's out-of-fold predictions (rows covered by a validation fold), original scale."""
+    src = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None) or \
+        next(c for c in outcome.candidates if c.candidate_id == chosen_id)
+    mask = outcome.mask
+    ids = np.asarray(sample_ids if sample_ids is not None else np.arange(len(outcome.y))).astype(str)
+    out = pd.DataFrame({"sample_id": ids[mask], "y_true": outcome.y[mask], "y_pred": np.asarray(src.oof_pred)[mask]})
+    if outcome.classes is not None:
+        out["y_true"] = out["y_true"].astype(str)
+        out["y_pred"] = out["y_pred"].astype(str)
+        if src.oof_proba is not None:
+            for j, cls in enumerate(outcome.classes):
+                out[f"proba_{cls}"] = src.oof_proba[mask, j]
+    return out
+
+
+def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[str, Any],
+             X: pd.DataFrame | None, params: TrainParams | dict | None = None, sample_ids=None) -> TrainResult:
+    """Step 4: leaderboard, recommendation, the final model, permutation importance, records and figures."""
+    cfg = as_params(params)
+    ok = apply_selection(outcome, selection)
+    task, classes, y_arr, splits, mask = outcome.task, outcome.classes, outcome.y, outcome.splits, outcome.mask
+    metric_specs, primary, candidates = outcome.metric_specs, outcome.primary, outcome.candidates
+    kept, chosen_id, z = ensembles["kept"], ensembles["chosen"], selection["margin_se"]
     t_lb = time.perf_counter()
     n_rows = int(len(y_arr))
     rows, sizes = [], {}
@@ -248,116 +482,155 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
             sizes[c.candidate_id] = size
             row.update(_summary(c.fold_metrics))
             row.update({"fit_seconds": c.fit_seconds, "predict_seconds": c.predict_seconds, "size_bytes": size,
-                        "n_features": _n_features(c.fold_model, X), "n_rows_train": n_rows,
+                        "n_features": _n_features(c.fold_model, X) if X is not None else -1, "n_rows_train": n_rows,
                         "params": json.dumps(c.final_params(), default=str, sort_keys=True)})
         rows.append(row)
     for e in kept:
-        members = [m.candidate_id for m in e.members]
         row = {"candidate_id": f"ensemble/{e.kind}", "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
                "status": "ok", "error": None, "n_trials": 0, "n_pruned": 0}
         row.update(_summary(e.fold_metrics))
         row.update({"fit_seconds": sum(m.fit_seconds for m in e.members),
                     "predict_seconds": sum(m.predict_seconds for m in e.members),
-                    "size_bytes": sum(sizes[m] for m in members), "n_features": -1, "n_rows_train": n_rows,
-                    "params": json.dumps({"members": members, "weights": e.weights}, sort_keys=True)})
+                    "size_bytes": sum(sizes.get(m.candidate_id, 0) for m in e.members), "n_features": -1,
+                    "n_rows_train": n_rows,
+                    "params": json.dumps({"members": [m.label for m in e.members], "weights": e.weights},
+                                         sort_keys=True)})
         rows.append(row)
     leaderboard = rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
     recommendation = recommend(leaderboard, primary.name, primary.greater_is_better, chosen=chosen_id)
-    recommendation["selection"] = _selection_record(z, incumbent.candidate_id, chosen_single_id, chosen_id,
+    single_cmps = [Comparison(**c) for c in selection["single_comparisons"]]
+    ens_cmps = [Comparison(**c) for c in ensembles["comparisons"]]
+    recommendation["selection"] = _selection_record(z, selection["incumbent"], selection["chosen_single"], chosen_id,
                                                     single_cmps, ens_cmps, ok)
     recommendation["rationale"] = _selection_sentence(recommendation["selection"], primary.name) + " " + \
         recommendation["rationale"]
+    baseline = next((c for c in ok if c.model == BASELINE_MODEL), None)
     if baseline is not None and baseline.default_value is not None:
         recommendation["baseline"] = {"candidate_id": baseline.candidate_id, "params": "defaults",
                                       "score": float(baseline.default_value * primary.sign())}
     recommendation["ensembles"] = {e.kind: {"score": float(e.best_value * primary.sign()),
-                                            "kept": e in kept, "members": [m.candidate_id for m in e.members],
-                                            "vs": chosen_single_id}
-                                   for e in ensembles}
-    recommendation["cv"] = {"strategy": strategy, "folds": len(splits)}
-    recommendation["seed"] = cfg.seed
-    recommendation["skipped_models"] = resolved.skipped
-
+                                            "kept": e in kept, "members": [m.label for m in e.members],
+                                            "vs": selection["chosen_single"]}
+                                   for e in ensembles["ensembles"]}
+    recommendation["cv"] = {"strategy": outcome.strategy, "folds": len(splits)}
+    recommendation["final_model"] = "refit on all training rows" if outcome.refit else \
+        f"average of the {len(splits)} cross-validation fold models"
+    recommendation["target_transform"] = {"preferred": outcome.target_transforms[0],
+                                          "defaults_use": outcome.default_transform}
+    recommendation["seed"] = outcome.seed
+    recommendation["skipped_models"] = outcome.skipped_models
     lb_s = time.perf_counter() - t_lb
-    # ---------------------------------------------------------------- refit
+
     t_refit = time.perf_counter()
-    chosen_id = recommendation["candidate_id"]
-    by_id = {c.candidate_id: c for c in candidates}
-    # one thread per fit, as in the search: OpenMP models slow down badly on a busy machine otherwise
-    with threadpool_limits(1):
-        if chosen_id.startswith("ensemble/"):
-            e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
-            estimator = ens.final_estimator(e, task, classes, cfg.seed, cfg.n_jobs)
-            estimator.fit(X, y_arr)
-            model = Pipeline([("preprocess", "passthrough"), ("model", estimator)])
-            preprocess = estimator.members_[0].named_steps["preprocess"]
-        else:
-            model = by_id[chosen_id].pipeline(cfg.seed, 1).fit(X, y_arr)
-            preprocess = model.named_steps["preprocess"]
+    refit_X, refit_y = X, outcome.y
+    if outcome.refit:
+        rows = _refit_rows(outcome, chosen_id, kept, cfg)
+        if rows < 1.2 * len(splits[0][0]):
+            outcome.refit = False  # the model fitted on the holdout's training rows is the final one
+            recommendation["final_model"] = (f"the model fitted on the search's {len(splits[0][0])} training rows "
+                                             "(a refit on more rows would overrun train.time_budget_s)")
+        elif rows < len(outcome.y):  # the largest random sample the budget allows
+            keep = np.sort(np.random.default_rng(outcome.seed).choice(len(outcome.y), rows, replace=False))
+            refit_X, refit_y = X.iloc[keep], outcome.y[keep]
+            recommendation["final_model"] = (f"refit on a random {rows} of the {len(outcome.y)} training rows "
+                                             "(all rows would overrun train.time_budget_s)")
+    model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
     refit_s = time.perf_counter() - t_refit
 
-    # ---------------------------------------------------------------- records and figures
+    t_imp = time.perf_counter()
+    importance = pd.DataFrame(columns=list(COLUMNS))
+    predictors = _fold_predictors(outcome, chosen_id, kept)
+    if X is not None and predictors:
+        try:
+            with threadpool_limits(1):
+                # a small share of the budget: figures still follow (at least one pass over one fold)
+                limit = None if outcome.budget is None else max(0.5, min(0.06 * outcome.budget, outcome.left() - 2))
+                importance = permutation_importance(predictors, X.reset_index(drop=True), y_arr, splits, primary,
+                                                    classes, seed=outcome.seed, time_limit=limit)
+        except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
+            log.warning("permutation importance failed: %s", exc)
+    imp_s = time.perf_counter() - t_imp
+
     t_fig = time.perf_counter()
+    records, plots = _records_and_figures(outcome, leaderboard, kept, chosen_id, cfg)
+    if cfg.figures and not importance.empty:
+        plots["02_explain/feature_importance"] = importance_figure(importance, primary.name)
+
+    best_row = leaderboard[leaderboard["candidate_id"] == chosen_id].iloc[0]
+    metrics = {"split": "cv", "cv_strategy": outcome.strategy, "cv_folds": len(splits), "primary_metric": primary.name,
+               "candidate_id": chosen_id, "model_name": recommendation["model_name"],
+               "n_train": n_rows, "seed": outcome.seed}
+    for m in metric_specs:
+        metrics[m.name] = _num(best_row.get(f"cv_{m.name}_mean"))
+        metrics[f"{m.name}_std"] = _num(best_row.get(f"cv_{m.name}_std"))
+    total = time.time() - outcome.started_at
+    timings = {"search_seconds": outcome.search_seconds, "leaderboard_seconds": lb_s, "refit_seconds": refit_s,
+               "importance_seconds": imp_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
+    metrics["train_seconds_total"] = total
+    log.info("recommended %s (%s %.4f); train phase %.1f s of a %s s budget", chosen_id, primary.name,
+             float(best_row[f"cv_{primary.name}_mean"]), total, outcome.budget)
+    return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
+                       outcome.skipped_models, oof_frame(outcome, chosen_id, kept, sample_ids), importance)
+
+
+def _records_and_figures(outcome: SearchOutcome, leaderboard, kept, chosen_id, cfg: TrainParams):
+    """Candidate records (ClearML children) and figures: the recommendation's first, then the others best first
+    while the budget lasts (a figure is never worth overrunning the user's wall clock)."""
+    task, classes, mask = outcome.task, outcome.classes, outcome.mask
+    metric_specs, primary = outcome.metric_specs, outcome.primary
     if cfg.figures:
         figs.warm_up()
-    y_true_plot = y_arr[mask]
+    y_true_plot = outcome.y[mask]
+    order = {cid: i for i, cid in enumerate([chosen_id, *leaderboard["candidate_id"]])}
+    figures_of: dict[str, dict] = {}
+    sources = {**{c.candidate_id: c for c in outcome.candidates if c.status == "ok"},
+               **{f"ensemble/{e.kind}": e for e in kept}}
+    for cid in sorted(sources, key=lambda k: order.get(k, len(order))):
+        if not cfg.figures or (cid != chosen_id and outcome.left() < 0):
+            continue
+        src = sources[cid]
+        figures_of[cid] = _candidate_figures(task, y_true_plot, np.asarray(src.oof_pred)[mask],
+                                             None if src.oof_proba is None else src.oof_proba[mask], classes,
+                                             getattr(src, "fold_model", None))
     records = []
-    for c in candidates:
+    for c in outcome.candidates:
         rec = {"candidate_id": c.candidate_id, "preprocess_id": c.preprocess_id, "model": c.model,
                "params": c.final_params() if c.status == "ok" else {**c.spec.defaults},
                "status": "ok" if c.status == "ok" else "failed",
                "error": None if c.status == "ok" else (c.error or "not evaluated: the time budget ran out"),
-               "scalars": {}, "figures": {}, "tables": {}}
+               "scalars": {}, "figures": figures_of.get(c.candidate_id, {}), "tables": {}}
         if c.status == "ok":
             rec["scalars"] = _scalars(leaderboard, c.candidate_id, metric_specs)
-            if cfg.figures:
-                rec["figures"] = _candidate_figures(task, y_true_plot, c.oof_pred[mask],
-                                                    None if c.oof_proba is None else c.oof_proba[mask], classes,
-                                                    c.fold_model)
         records.append(rec)
     for e in kept:
         cid = f"ensemble/{e.kind}"
-        rec = {"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
-               "params": {"members": [m.candidate_id for m in e.members], "weights": e.weights},
-               "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
-               "figures": {}, "tables": {}}
-        if cfg.figures:
-            rec["figures"] = _candidate_figures(task, y_true_plot, e.oof_pred[mask],
-                                                None if e.oof_proba is None else e.oof_proba[mask], classes, None)
-        records.append(rec)
+        records.append({"candidate_id": cid, "preprocess_id": "ensemble", "model": f"{e.kind}_ensemble",
+                        "params": {"members": [m.label for m in e.members], "weights": e.weights},
+                        "status": "ok", "error": None, "scalars": _scalars(leaderboard, cid, metric_specs),
+                        "figures": figures_of.get(cid, {}), "tables": {}})
     plots = {}
     if cfg.figures:
         plots.update(figs.leaderboard_figures(leaderboard, primary.name, chosen_id, primary.greater_is_better))
-        best_rec = next(r for r in records if r["candidate_id"] == chosen_id)
-        for title, fig in best_rec["figures"].items():
-            plots[f"01_recommended/{title.split('/', 1)[-1]}"] = fig
-
-    best_row = leaderboard[leaderboard["candidate_id"] == chosen_id].iloc[0]
-    metrics = {"split": "cv", "cv_strategy": strategy, "cv_folds": len(splits), "primary_metric": primary.name,
-               "candidate_id": chosen_id, "model_name": recommendation["model_name"],
-               "n_train": n_rows, "seed": cfg.seed}
-    for m in metric_specs:
-        metrics[m.name] = _num(best_row.get(f"cv_{m.name}_mean"))
-        metrics[f"{m.name}_std"] = _num(best_row.get(f"cv_{m.name}_std"))
-    total = time.perf_counter() - t_start
-    timings = {"search_seconds": t_search, "ensemble_seconds": ens_s, "leaderboard_seconds": lb_s,
-               "refit_seconds": refit_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
-    metrics["train_seconds_total"] = total
-    chosen_obj = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None) or by_id[chosen_id]
-    return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
-                       resolved.skipped, _oof_table(chosen_obj, y_arr, mask, task, classes))
+        for title, fig in figures_of.get(chosen_id, {}).items():
+            if title != "02_explain/feature_importance":  # the recommendation's is the permutation one
+                plots[f"01_recommended/{title.split('/', 1)[-1]}"] = fig
+    return records, plots
 
 
-def _oof_table(chosen, y_arr, mask, task, classes) -> pd.DataFrame:
-    """Out-of-fold predictions of the recommended candidate (stop-gap until the engine's own)."""
-    rows = np.flatnonzero(mask)
-    pred = chosen.oof_pred[mask]
-    out = pd.DataFrame({"row": rows, "y_true": y_arr[mask],
-                        "y_pred": pred.astype(float) if task == "regression" else pred.astype(str)})
-    if classes is not None and chosen.oof_proba is not None:
-        for i, c in enumerate(classes):
-            out[f"proba_{c}"] = chosen.oof_proba[mask][:, i]
-    return out
+def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any],
+          params: TrainParams | dict[str, Any] | None = None, *, groups=None, times=None,
+          cv_strategy: str | None = None, storage: str | None = None, sample_ids=None) -> TrainResult:
+    """search -> select -> ensembles -> finalize in one call (the Kedro train phase runs them as four nodes).
+
+    ``params`` is the ``train:`` section; ``cv_strategy`` and ``storage`` override its values (the train
+    node passes the split method and the run directory's Optuna storage).
+    """
+    cfg = as_params(params)
+    outcome = run_search(X, y, task, preprocessors, cfg, groups=groups, times=times, cv_strategy=cv_strategy,
+                         storage=storage)
+    selection = select_candidates(outcome, cfg.selection_margin_se)
+    ensembles = build_ensembles(outcome, selection, cfg)
+    return finalize(outcome, selection, ensembles, X.reset_index(drop=True), cfg, sample_ids)
 
 
 def _selection_record(z, incumbent_id, single_id, chosen_id, single_cmps, ens_cmps, ok) -> dict[str, Any]:
@@ -429,3 +702,52 @@ def _candidate_figures(task, y, pred, proba, classes, fold_model) -> dict[str, A
     except Exception as exc:  # noqa: BLE001 - a figure never fails the run
         log.warning("figures failed: %s", exc)
         return {}
+
+
+def _bags(cfg: TrainParams, strategy: str, splits) -> bool:
+    """Whether the final model averages the fold models instead of refitting on all rows."""
+    if cfg.final_model != "auto":
+        return cfg.final_model == "bag"
+    return strategy in ("kfold", "stratified", "group") and len(splits) >= 2
+
+
+def frame_schema(X: pd.DataFrame, task: str, target: str = "__target__") -> dict[str, Any]:
+    """The schema build_dataset would give a raw feature table (column types inferred, ids and constants out)."""
+    from automl_kedro.data.types import infer_column_types
+
+    sample = X if len(X) <= 20_000 else X.sample(20_000, random_state=0)  # types read off a sample
+    types, _ = infer_column_types(sample)
+    features = [str(c) for c in X.columns if types[c] not in ("id", "constant")]
+    if not features:
+        raise AutoMLInputError("Every column of the table is an identifier or a constant; there is nothing to learn from.")
+    return {"target": target, "problem_type": task, "feature_columns": features,
+            "column_types": {str(c): t for c, t in types.items()}, "personal_columns": []}
+
+
+def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, Any] | None = None,
+              featurize_params: dict[str, Any] | None = None) -> TrainResult:
+    """featurize + train on an in-memory table, as the Kedro phases do (the benchmark's entry point).
+
+    ``X`` holds raw feature columns (no target), ``task`` is regression | binary | multiclass; the
+    parameter dicts are the ``train:`` / ``featurize:`` sections (defaults from conf/base). The result's
+    ``model`` predicts raw rows of ``X``'s columns (``predict``, and ``predict_proba`` with string
+    ``classes_`` for classification) on the original target scale; ``leaderboard`` ranks every candidate.
+    """
+    from automl_kedro.config.data import FeaturizeParams
+    from automl_kedro.data.types import coerce_types
+    from automl_kedro.features.featurize import build_preprocessors
+
+    started = time.perf_counter()
+    if task not in ("regression", "binary", "multiclass"):
+        raise AutoMLInputError(f"task {task!r} is not one of regression, binary, multiclass.")
+    X = X.reset_index(drop=True)
+    y = pd.Series(y).reset_index(drop=True)
+    schema = frame_schema(X, task)
+    X = coerce_types(X[schema["feature_columns"]], schema["column_types"])
+    feat = FeaturizeParams.model_validate(featurize_params or {}).model_dump(exclude_none=True)
+    preprocessors = build_preprocessors(X, schema, feat)
+    params = as_params(train_params)
+    if params.time_budget_s is not None:  # the caller's wall clock includes typing the columns
+        spent = time.perf_counter() - started
+        params = params.model_copy(update={"time_budget_s": max(1.0, params.time_budget_s - spent)})
+    return train(X, y, task, preprocessors, params)

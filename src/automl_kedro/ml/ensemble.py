@@ -4,8 +4,10 @@ Both are scored on the same CV folds as the single candidates, from out-of-fold 
 only, so they are compared fold by fold with the chosen single candidate; an ensemble is kept
 only when it beats it beyond the noise margin of :mod:`automl_kedro.ml.selection`:
 
-- voting: greedy forward selection with replacement (weights = how often a member was picked)
-  over the top candidates' out-of-fold predictions / probabilities;
+- voting: Caruana's greedy forward selection with replacement (weights = how often a member was
+  picked) over the out-of-fold predictions / probabilities of the best trials of every candidate
+  (several configurations of one model may join; two members with the same out-of-fold outputs
+  may not: :func:`distinct_trials`);
 - stacking: a linear meta-learner on the out-of-fold predictions, itself cross-validated on
   the same folds.
 
@@ -39,7 +41,10 @@ class EnsembleResult:
 
 
 def _fit_member(m, X, y):
-    return clone(m).fit(X, y)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # per worker thread (see search._fit_predict_fold)
+        return clone(m).fit(X, y)
 
 
 def _fit_members(members, X, y, n_jobs):
@@ -89,6 +94,51 @@ class VotingEnsemble(BaseEstimator):
         return self._combined(X)
 
 
+class FoldBag(BaseEstimator):
+    """The cross-validation fold models of one configuration, averaged (no refit on all rows).
+
+    Regression: the mean prediction; classification: the mean class probabilities. ``members_``
+    are the fold pipelines (preprocess + model), so evaluate's spread of member predictions applies.
+    """
+
+    def __init__(self, task="regression", classes=None):
+        self.task = task
+        self.classes = classes
+
+    @classmethod
+    def from_folds(cls, fold_models, task, classes):
+        bag = cls(task, classes)
+        bag.members_ = list(fold_models)
+        if task != "regression":
+            bag.classes_ = np.asarray(classes, dtype=object)
+        return bag
+
+    def fit(self, X, y):  # already fitted by construction; refitting means one fold model per ... all rows
+        raise NotImplementedError("FoldBag is built from fitted fold models (FoldBag.from_folds)")
+
+    def _combined(self, X):
+        outs = [_member_output(m, X, self.task, getattr(self, "classes_", None)) for m in self.members_]
+        return sum(outs) / len(outs)
+
+    def predict(self, X):
+        out = self._combined(X)
+        if self.task == "regression":
+            return out
+        return self.classes_[np.argmax(out, axis=1)]
+
+    @available_if(_not_regression)
+    def predict_proba(self, X):
+        return self._combined(X)
+
+
+def prefitted(estimator, members, classes):
+    """An ensemble estimator whose members are already fitted (bags of fold models)."""
+    estimator.members_ = list(members)
+    if estimator.task != "regression":
+        estimator.classes_ = np.asarray(classes, dtype=object)
+    return estimator
+
+
 class StackingEnsemble(BaseEstimator):
     """Members refit on all rows; a meta-learner fitted on their out-of-fold outputs."""
 
@@ -128,6 +178,22 @@ def _stack_features(outs, task):
     return np.column_stack([o[:, :-1] for o in outs])
 
 
+def distinct_trials(trials, task: str, limit: int = 16) -> list[Any]:
+    """The best ``limit`` trials (by primary score), dropping any whose out-of-fold outputs repeat a better one's."""
+    out, seen = [], []
+    for t in sorted(trials, key=lambda t: (-t.value, t.label)):
+        o = _member_oof(t, task)
+        if o is None:
+            continue
+        if any(o.shape == s.shape and np.allclose(o, s, rtol=1e-9, atol=1e-12, equal_nan=True) for s in seen):
+            continue
+        seen.append(o)
+        out.append(t)
+        if len(out) >= limit:
+            break
+    return out
+
+
 def _member_oof(c, task):
     return c.oof_pred.astype(float) if task == "regression" else c.oof_proba
 
@@ -145,7 +211,7 @@ def _labels(proba, classes):
     return np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
 
 
-def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 20):
+def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 25):
     """Greedy forward selection (with replacement) of members over out-of-fold outputs."""
     pool = [c for c in cands if _member_oof(c, task) is not None]
     if len(pool) < 2:

@@ -5,7 +5,9 @@ How the budget is spent:
 1. every candidate is cross-validated once with its default parameters, the cheap and strong
    ones first (the default HistGradientBoosting baseline always first), skipping a candidate
    whose estimated cost no longer fits the remaining time;
-2. the remaining time goes to Optuna TPE trials by successive halving across candidates: in
+2. the remaining time goes to trials by successive halving across candidates; each study first
+   tries its model's portfolio of strong starting configurations (``ModelSpec.portfolio``, for
+   regression with the preferred target transform), then Optuna TPE proposals. In
    rung ``r`` the best ``ceil(n / 2**r)`` candidates (at least two) get ``2**r`` trials each.
    With ``n_trials`` and no time budget every candidate simply gets ``n_trials`` trials, so the
    result depends on the seed alone.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 import warnings
 import zlib
@@ -67,6 +70,7 @@ class Candidate:
     fit_seconds: float = float("nan")  # mean over folds
     predict_seconds: float = float("nan")  # mean over folds, per validation fold
     fold_model: Any = None  # the best trial's pipeline fitted on the first fold
+    fold_models: list = field(default_factory=list)  # the best trial's pipeline of every fold (for bagging)
     trial_seconds: list[float] = field(default_factory=list)
     default_value: float | None = None
     default_state: dict[str, Any] | None = None  # what the default-params trial found (see restore_defaults)
@@ -74,6 +78,8 @@ class Candidate:
     study_name: str = ""
     task: str = "regression"
     stopped: bool = False
+    trials: list = field(default_factory=list)  # TrialRecord of the best finished trials (out-of-fold outputs)
+    portfolio_left: list = field(default_factory=list)  # starting configurations not tried yet
 
     @property
     def model(self) -> str:
@@ -84,11 +90,31 @@ class Candidate:
         return f"{self.preprocess_id}/{self.spec.name}"
 
     @property
+    def label(self) -> str:
+        return self.candidate_id
+
+    @property
     def tried(self) -> bool:
         return self.status != "pending"
 
     _STATE = ("best_value", "best_params", "fold_metrics", "oof_pred", "oof_proba", "fit_seconds",
-              "predict_seconds", "fold_model")
+              "predict_seconds", "fold_model", "fold_models")
+
+    def __getstate__(self):
+        """Pickled with its model by registry name (factories may be closures or a plugin's lambdas)."""
+        state = dict(self.__dict__)
+        spec = state.pop("spec")
+        state["_spec_ref"] = (spec.name, dict(spec.defaults))
+        return state
+
+    def __setstate__(self, state):
+        from dataclasses import replace
+
+        from automl_kedro.ml.models import MODELS
+
+        name, defaults = state.pop("_spec_ref")
+        self.__dict__.update(state)
+        self.spec = replace(MODELS.get(name), defaults=defaults)
 
     def snapshot_defaults(self) -> None:
         self.default_state = {k: getattr(self, k) for k in self._STATE}
@@ -109,21 +135,75 @@ class Candidate:
 
 
 @dataclass
+class TrialRecord:
+    """One finished trial: what it tried and its out-of-fold outputs (the ensemble's material)."""
+
+    candidate: "Candidate"
+    number: int
+    params: dict[str, Any]
+    value: float  # primary, signed (larger is better)
+    fold_metrics: dict[str, list[float]]
+    oof_pred: np.ndarray
+    oof_proba: np.ndarray | None
+    fit_seconds: float
+    predict_seconds: float
+    fold_models: list = field(default_factory=list)  # the fitted preprocess + model pipeline of each fold
+
+    @property
+    def candidate_id(self) -> str:
+        return self.candidate.candidate_id
+
+    @property
+    def label(self) -> str:
+        return f"{self.candidate.candidate_id}#{self.number}"
+
+    def pipeline(self, random_state: int, n_jobs: int = 1) -> Pipeline:
+        est = self.candidate.spec.build(self.candidate.task, self.params, random_state, n_jobs)
+        return Pipeline([("preprocess", clone(self.candidate.preprocessor)), ("model", est)])
+
+
+@dataclass
 class SearchSettings:
+    """What the search needs beyond the ``train:`` parameters (which it reads from ``params``)."""
+
     task: str
     metrics: list[MetricSpec]
     primary: MetricSpec
+    params: Any  # config.train.TrainParams: n_trials, n_jobs, seed, study_name, parallel_backend, time budget
     classes: list | None = None
-    time_budget_s: float | None = None
-    n_trials: int | None = None
-    n_jobs: int = 2
-    seed: int = 0
     storage: str | None = None
-    study_prefix: str = "automl"
-    backend: str = "threading"  # joblib backend for parallel folds: threading | loky
-    parallel: str = "folds"  # folds: folds in parallel, 1 thread per estimator; model: folds in turn, n_jobs per estimator
     reserve_s: float = 0.0  # time kept back after the search (refit, ensembles, figures)
+    target_transforms: tuple[str, list[str]] = ("none", ["none"])  # (preferred, choices) for regression
+    refit: bool = True  # the final model is refit on all rows (False: the fold models are bagged)
+    refit_scale: float = 1.0  # all training rows / a fold's training rows (a refit costs about this much more)
+    keep_trials: int = 4  # out-of-fold outputs kept for the best trials of each candidate (ensemble pool)
     startup_trials: int = 4
+
+    @property
+    def time_budget_s(self) -> float | None:
+        return self.params.time_budget_s
+
+    @property
+    def n_trials(self) -> int | None:
+        return self.params.n_trials
+
+    @property
+    def n_jobs(self) -> int:
+        return self.params.n_jobs
+
+    @property
+    def seed(self) -> int:
+        return self.params.seed
+
+    @property
+    def study_prefix(self) -> str:
+        return self.params.study_name
+
+    @property
+    def backend(self) -> str:
+        return self.params.parallel_backend
+
+    parallel: str = "folds"  # measured faster than n_jobs threads inside each estimator
 
 
 # --------------------------------------------------------------------------- fold work
@@ -148,19 +228,69 @@ def _proba(model, X, classes):
     return align_proba(p, getattr(model, "classes_", classes), classes), calibrated
 
 
-def _fit_predict_fold(pipe, X, y, tr, va, classes, keep_model):
-    """Fit on the fold's training rows, predict its validation rows (runs in a worker)."""
-    model = clone(pipe)
-    t0 = time.perf_counter()
-    model.fit(X.iloc[tr], y[tr])
-    t1 = time.perf_counter()
-    Xv = X.iloc[va]
-    pred = np.asarray(model.predict(Xv))
-    proba, calibrated = (None, False)
-    if classes is not None:
-        proba, calibrated = _proba(model, Xv, classes)
-    t2 = time.perf_counter()
-    return pred, proba, calibrated, t1 - t0, t2 - t1, (model if keep_model else None)
+class FoldCache:
+    """Each preprocessing variant fitted once per fold and its outputs reused by every trial of that fold."""
+
+    def __init__(self, X: pd.DataFrame, splits, max_bytes: float = 1.5e9):
+        self.X = X
+        self.splits = splits
+        self.max_bytes = max_bytes
+        self._data: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
+        self._locks: dict[tuple[str, int], threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.bytes = 0.0
+
+    def get(self, preprocess_id: str, preprocessor, fold: int):
+        """(fitted preprocessor, transformed training rows, transformed validation rows) of a fold."""
+        key = (preprocess_id, fold)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._data:
+                return self._data[key]
+            tr, va = self.splits[fold]
+            pre = clone(preprocessor).fit(self.X.iloc[tr])
+            entry = (pre, pre.transform(self.X.iloc[tr]), pre.transform(self.X.iloc[va]))
+            size = float(_nbytes(entry[1]) + _nbytes(entry[2]))
+            with self._guard:
+                if self.bytes + size <= self.max_bytes:  # over the cap: recomputed each time, memory stays bounded
+                    self._data[key] = entry
+                    self.bytes += size
+            return entry
+
+
+def _set_time_limit(estimator, seconds: float) -> None:
+    """Set ``time_limit`` wherever the estimator (or a wrapped one) has it."""
+    keys = [k for k in estimator.get_params(deep=True) if k == "time_limit" or k.endswith("__time_limit")]
+    if keys:
+        estimator.set_params(**{k: seconds for k in keys})
+
+
+def _nbytes(data) -> int:
+    if isinstance(data, pd.DataFrame):
+        return int(data.memory_usage(deep=False).sum())
+    if hasattr(data, "data") and hasattr(data, "indices"):  # scipy sparse
+        return int(data.data.nbytes + data.indices.nbytes)
+    return int(getattr(data, "nbytes", 0))
+
+
+def _fit_predict_fold(cache, cand, est, y, fold, classes):
+    """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker)."""
+    # one OpenMP thread in THIS worker thread: a limit set in the main thread does not reach it, and OpenMP
+    # teams spinning on a busy machine made HistGradientBoosting 10-20x slower
+    with threadpool_limits(1):
+        pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
+        tr, va = cache.splits[fold]
+        model = clone(est)
+        t0 = time.perf_counter()
+        model.fit(Xtr, y[tr])
+        t1 = time.perf_counter()
+        pred = np.asarray(model.predict(Xva))
+        proba, calibrated = (None, False)
+        if classes is not None:
+            proba, calibrated = _proba(model, Xva, classes)
+        t2 = time.perf_counter()
+    return pred, proba, calibrated, t1 - t0, t2 - t1, Pipeline([("preprocess", pre), ("model", model)])
 
 
 # --------------------------------------------------------------------------- search
@@ -181,6 +311,8 @@ class Search:
         self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
         self._parallel = None
         self._studies: dict[str, optuna.Study] = {}
+        self.cache = FoldCache(self.X, splits)
+        self._adapt_folds = len(splits) > 2
 
     # ---------------------------------------------------------------- time
     def remaining(self) -> float:
@@ -191,8 +323,28 @@ class Search:
 
     def _reserve(self) -> float:
         ok = sorted((c for c in self.candidates if c.status == "ok"), key=lambda c: -c.best_value)[:3]
-        refit = 1.3 * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
+        refit = 1.3 * self.s.refit_scale * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
+        if not self.s.refit:
+            refit = 0.0
+        elif self.s.time_budget_s is not None:  # the final refit uses the sample that fits (engine._refit_rows)
+            refit = min(refit, 0.3 * self.s.time_budget_s)
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
+
+    fold_budget_share = 0.1  # the baseline's default trial may take this share of the budget
+
+    def _fit_folds_to_budget(self, folds, batch_seconds: float, n_batch: int):
+        """After the first batch of the first trial: as many folds as keep that trial within
+        ``fold_budget_share`` of the budget (at least one batch), the same folds for every candidate."""
+        self._adapt_folds = False
+        affordable = self.fold_budget_share * self.s.time_budget_s / max(batch_seconds, 1e-9)
+        keep = max(n_batch, n_batch * int(affordable), 2 if len(folds) >= 2 else 1)
+        if keep < len(folds):
+            log.info("cross-validation on %d of %d folds: one batch of folds took %.1f s of a %.0f s budget",
+                     keep, len(folds), batch_seconds, self.s.time_budget_s)
+            self.splits = self.splits[:keep]
+            self.cache.splits = self.splits
+            return folds[:keep]
+        return folds
 
     # ---------------------------------------------------------------- studies
     def _study(self, cand: Candidate) -> optuna.Study:
@@ -209,6 +361,13 @@ class Search:
                     direction=direction, load_if_exists=True,
                 )
             study.enqueue_trial({}, user_attrs={"default_params": True}, skip_if_exists=False)
+            preferred, choices = self.s.target_transforms
+            transform = self.s.task == "regression" and len(choices) > 1
+            if transform and preferred != "none":
+                # the defaults on the preferred target scale first (sampled where the model has no spelling)
+                study.enqueue_trial({**(cand.spec.space_defaults or {}), "target_transform": preferred},
+                                    user_attrs={"portfolio": True}, skip_if_exists=False)
+            cand.portfolio_left = list(cand.spec.portfolio)
             self._studies[cand.candidate_id] = study
         return self._studies[cand.candidate_id]
 
@@ -217,14 +376,20 @@ class Search:
         s = self.s
         n_rows = len(self.y)
         params = {} if is_default else cand.spec.suggest(trial, s.task, n_rows)
+        if is_default and self.default_transform != "none" and cand.spec.name != BASELINE_MODEL:
+            params = {"target_transform": self.default_transform}
+        choices = s.target_transforms[1]
+        if not is_default and s.task == "regression" and len(choices) > 1:
+            params["target_transform"] = trial.suggest_categorical("target_transform", choices)
         est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
-        pipe = Pipeline([("preprocess", clone(cand.preprocessor)), ("model", est)])
         n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
         folds = list(enumerate(self.splits))
         results = []
         fold_scores: list[float] = []
         t_start = time.perf_counter()
-        for b in range(0, len(folds), n_batch):
+        b = -n_batch
+        while b + n_batch < len(folds):
+            b += n_batch
             batch = folds[b:b + n_batch]
             elapsed = time.perf_counter() - t_start
             # the first successful candidate is always finished: a run never ends with nothing
@@ -232,9 +397,13 @@ class Search:
                 per_batch = elapsed / (b // n_batch)
                 if per_batch > self.remaining():
                     raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
+            if self.deadline is not None:  # anytime models (forests) stop growing when the budget is spent
+                _set_time_limit(est, max(1.0, self.deadline - time.perf_counter() - self._reserve()))
             out = self._parallel(
-                delayed(_fit_predict_fold)(pipe, self.X, self.y, tr, va, s.classes, i == 0) for i, (tr, va) in batch
+                delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes) for i, (tr, va) in batch
             )
+            if self._adapt_folds and b == 0 and self.deadline is not None:
+                folds = self._fit_folds_to_budget(folds, time.perf_counter() - t_start, n_batch)
             for (i, (tr, va)), r in zip(batch, out):
                 results.append((i, va, r))
                 pred, proba, calibrated, _, _, _ = r
@@ -249,18 +418,37 @@ class Search:
         if not np.isfinite(value):
             raise ValueError(f"the {s.primary.name} score is NaN (the model predicts non-finite values or one class)")
         signed = value * s.primary.sign()
-        if signed > cand.best_value:
-            self._keep_best(cand, params, results, signed)
+        self._record_trial(cand, trial.number, params, results, signed)
         return value
 
-    def _keep_best(self, cand: Candidate, params, results, signed):
+    def _record_trial(self, cand: Candidate, number: int, params, results, signed):
+        """Keep the trial's out-of-fold outputs when it is among the candidate's best few; best -> candidate."""
+        if signed <= cand.best_value and len(cand.trials) >= self.s.keep_trials and \
+                signed <= min(t.value for t in cand.trials):
+            return
+        rec = self._trial_record(cand, number, params, results, signed)
+        cand.trials.append(rec)
+        cand.trials.sort(key=lambda t: (-t.value, t.number))
+        del cand.trials[self.s.keep_trials:]
+        if signed > cand.best_value:
+            cand.best_value = signed
+            cand.best_params = dict(params)
+            cand.fold_metrics = rec.fold_metrics
+            cand.oof_pred = rec.oof_pred
+            cand.oof_proba = rec.oof_proba
+            cand.fit_seconds = rec.fit_seconds
+            cand.predict_seconds = rec.predict_seconds
+            cand.fold_models = rec.fold_models
+            cand.fold_model = rec.fold_models[0] if rec.fold_models else None
+
+    def _trial_record(self, cand: Candidate, number: int, params, results, signed) -> TrialRecord:
         s = self.s
         n = len(self.y)
         y = self.y
         oof_pred = np.empty(n, dtype=y.dtype if s.task != "regression" else float)
         oof_proba = np.full((n, len(s.classes)), np.nan) if s.classes is not None else None
         fold_metrics: dict[str, list[float]] = {m.name: [] for m in s.metrics}
-        fit_s, pred_s = [], []
+        fit_s, pred_s, models = [], [], []
         has_proba = True
         for i, va, (pred, proba, calibrated, f, p, model) in sorted(results, key=lambda r: r[0]):
             oof_pred[va] = pred
@@ -275,21 +463,27 @@ class Search:
                 fold_metrics[k].append(v)
             fit_s.append(f)
             pred_s.append(p)
-            if model is not None:
-                cand.fold_model = model
-        cand.best_value = signed
-        cand.best_params = dict(params)
-        cand.fold_metrics = fold_metrics
-        cand.oof_pred = oof_pred
-        cand.oof_proba = oof_proba if (oof_proba is not None and has_proba) else None
-        cand.fit_seconds = float(np.mean(fit_s))
-        cand.predict_seconds = float(np.mean(pred_s))
+            models.append(model)
+        return TrialRecord(cand, number, dict(params), signed, fold_metrics, oof_pred,
+                           oof_proba if (oof_proba is not None and has_proba) else None,
+                           float(np.mean(fit_s)), float(np.mean(pred_s)), models)
 
     def run_trial(self, cand: Candidate) -> bool:
         """One Optuna trial of ``cand``; False when the budget stops further trials of it."""
         study = self._study(cand)
+        waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+        if not waiting and cand.portfolio_left:
+            # the next starting configuration, on the target scale the baseline chose
+            config = dict(cand.portfolio_left.pop(0))
+            if self.s.task == "regression" and len(self.s.target_transforms[1]) > 1:
+                config["target_transform"] = self.default_transform
+            study.enqueue_trial(config, user_attrs={"portfolio": True}, skip_if_exists=False)
         trial = study.ask()
         is_default = bool(trial.user_attrs.get("default_params")) or cand.n_trials == 0
+        kind = "defaults" if is_default else ("portfolio" if trial.user_attrs.get("portfolio") else "sampled")
+        self._running = f"{cand.candidate_id} trial {trial.number} ({kind})"
+        if is_default:
+            self._say("started %s", self._running)
         t0 = time.perf_counter()
         try:
             value = self._evaluate(cand, trial, is_default)
@@ -317,11 +511,36 @@ class Search:
         study.tell(trial, value)
         cand.n_trials += 1
         cand.trial_seconds.append(time.perf_counter() - t0)
+        self._say("finished %s: %s %.4f in %.1f s | %s", self._running, self.s.primary.name, value,
+                  time.perf_counter() - t0, self._status())
         if is_default:
             cand.default_value = cand.best_value
             cand.snapshot_defaults()
         cand.status = "ok"
         return True
+
+    # ---------------------------------------------------------------- progress
+    def _say(self, msg: str, *args) -> None:
+        self._last_log = time.perf_counter()
+        log.info(msg, *args)
+
+    def _status(self) -> str:
+        done = sum(c.n_trials for c in self.candidates)
+        ok = [c for c in self.candidates if c.status == "ok"]
+        best = max(ok, key=lambda c: c.best_value, default=None)
+        best_s = "none yet" if best is None else \
+            f"best {best.candidate_id} {best.best_value * self.s.primary.sign():.4f}"
+        left = "no time limit" if self.deadline is None else \
+            f"{max(0.0, self.deadline - time.perf_counter()):.0f} s of budget left"
+        return f"{done} trials done, {best_s}, {left}"
+
+    def _heartbeat(self, stop) -> None:
+        """A line at least every few seconds while a long trial runs (a person can follow the run)."""
+        while not stop.wait(1.0):
+            if time.perf_counter() - self._last_log >= self.heartbeat_s:
+                self._say("still running %s | %s", self._running, self._status())
+
+    heartbeat_s = 5.0
 
     # ---------------------------------------------------------------- budget policy
     def _order(self) -> list[Candidate]:
@@ -342,6 +561,10 @@ class Search:
         s = self.s
         folds = s.parallel == "folds"
         limits = threadpool_limits(1) if folds else None
+        self._running, self._last_log = "setup", time.perf_counter()
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True, name="train-progress")
+        beat.start()
         try:
             with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend=s.backend) as parallel:
                 # long searches would drown the log in these; the scores say what matters
@@ -351,13 +574,33 @@ class Search:
                 self._defaults()
                 self._tune()
         finally:
+            stop.set()
+            beat.join()
+            self.cache = FoldCache(self.X, self.splits)  # the preprocessed folds are not needed any more
             self._parallel = None
             if limits is not None:
                 limits.restore_original_limits()
         return self.candidates
 
+    def _decide_target_transform(self, baseline: Candidate) -> None:
+        """Regression: the baseline's defaults on the preferred target scale (its next queued trial) against its
+        defaults on the raw scale; the better one is the target scale of every other model's default trial."""
+        preferred, choices = self.s.target_transforms
+        if self.s.task != "regression" or preferred == "none" or len(choices) < 2 or baseline.status != "ok":
+            return
+        raw = baseline.best_value
+        if self.run_trial(baseline) and baseline.best_value > raw:
+            self.default_transform = preferred
+        self._say("target scale for the models' defaults: %s (%s %s vs raw %s)", self.default_transform,
+                  preferred, "better" if self.default_transform == preferred else "not better",
+                  f"{raw * self.s.primary.sign():.4f}")
+
+    default_transform = "none"
+
     def _defaults(self):
-        for cand in self._order():
+        for i, cand in enumerate(self._order()):
+            if i == 1 and self._order()[0].spec.name == BASELINE_MODEL:
+                self._decide_target_transform(self._order()[0])
             if self.deadline is not None:
                 est, left = self._estimate(cand), self.remaining()
                 if left <= 0 or (est > left and any(c.status == "ok" for c in self.candidates)):

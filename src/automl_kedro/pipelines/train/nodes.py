@@ -1,4 +1,10 @@
-"""train: a thin wrapper over :func:`automl_kedro.ml.train` (the test split is never read here)."""
+"""train: four thin nodes over :mod:`automl_kedro.ml.engine` (the test split is never read here).
+
+search -> select -> ensemble -> finalize exchange the search state (every candidate's trials, out-of-fold
+predictions and fold models), the trial log, the selection and the ensembles through catalog entries, so
+``kedro run --pipeline=train --from-nodes=train.select --params train.selection_margin_se=2`` replays the
+choice on the latest train run's search without searching again.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,7 +14,7 @@ import pandas as pd
 
 from automl_kedro.config.train import TrainParams
 from automl_kedro.errors import AutoMLInputError
-from automl_kedro.ml import EngineConfig, train
+from automl_kedro.ml.engine import build_ensembles, finalize, run_search, select_candidates, trial_log
 
 logger = logging.getLogger(__name__)
 
@@ -23,31 +29,19 @@ def _storage_url(study_storage: Any, params: TrainParams) -> str | None:
     return url if "://" in url else f"sqlite:///{url}"
 
 
-def engine_config(params: TrainParams | dict[str, Any], *, cv_strategy: str | None = None,
-                  storage: str | None = None) -> EngineConfig:
-    """The engine settings of a ``train:`` section (also used by benchmarks/bench_models.py)."""
-    if not isinstance(params, TrainParams):
-        params = TrainParams.model_validate(params or {})
-    return EngineConfig(
-        models=params.model_names(), model_params=params.model_params(), metrics=params.metrics,
-        primary_metric=params.primary_metric, cv_strategy=cv_strategy or params.cv_strategy,
-        cv_folds=params.cv_folds, time_budget_s=params.time_budget_s, n_trials=params.n_trials,
-        n_jobs=params.n_jobs, seed=params.seed, storage=storage if storage is not None else params.storage,
-        study_prefix=params.study_name, ensembles=tuple(params.ensembles), ensemble_top_k=params.ensemble_top_k,
-        include_baseline=params.include_baseline, backend=params.parallel_backend, plugins=tuple(params.plugins),
-        figures=params.figures, selection_margin_se=params.selection_margin_se,
-    )
-
-
-def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
-                     params_train: dict[str, Any], params_split: dict[str, Any], study_storage: Any = None):
-    """Search candidates on the train (+val) rows -> (model, preprocess, metrics, leaderboard,
-    recommendation, candidates, plots, oof_predictions)."""
-    params = TrainParams.model_validate(params_train or {})
-    split = params_split or {}
+def _train_rows(dataset: pd.DataFrame) -> pd.DataFrame:
     rows = dataset[dataset["split"].isin(["train", "val"])].reset_index(drop=True)
     if rows.empty:
         raise AutoMLInputError("The dataset has no train rows; check the split parameters (split.test_size).")
+    return rows
+
+
+def search(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[str, Any],
+           params_train: dict[str, Any], params_split: dict[str, Any], study_storage: Any = None):
+    """Every model with its inputs, searched under the budget -> (search state, trial log)."""
+    params = TrainParams.model_validate(params_train or {})
+    split = params_split or {}
+    rows = _train_rows(dataset)
     target, task = schema["target"], schema["problem_type"]
     X = rows[list(schema["feature_columns"])]
     y = rows[target]
@@ -60,17 +54,41 @@ def train_candidates(dataset: pd.DataFrame, schema: dict[str, Any], preprocessor
     strategy = params.cv_strategy
     if strategy == "auto" and split.get("method") in ("group", "time"):
         strategy = split["method"]
-    config = engine_config(params, cv_strategy=strategy, storage=_storage_url(study_storage, params))
-    result = train(X, y, task, preprocessors, config, groups=groups, times=times)
-    for name, reason in result.skipped_models.items():
+    outcome = run_search(X, y, task, preprocessors, params, groups=groups, times=times, cv_strategy=strategy,
+                         storage=_storage_url(study_storage, params))
+    for name, reason in outcome.skipped_models.items():
         logger.warning("model %s left out: %s", name, reason)
-    failed = result.leaderboard[result.leaderboard["status"] != "ok"]
-    for _, row in failed.iterrows():
-        logger.warning("candidate %s failed: %s", row["candidate_id"], row["error"])
+    for c in outcome.candidates:
+        if c.status != "ok":
+            logger.warning("candidate %s failed: %s", c.candidate_id, c.error)
+    return outcome, trial_log(outcome)
+
+
+def select(search_state, params_train: dict[str, Any]) -> dict[str, Any]:
+    """The noise-margin choices among single candidates (``train.selection_margin_se``)."""
+    params = TrainParams.model_validate(params_train or {})
+    selection = select_candidates(search_state, params.selection_margin_se)
+    logger.info("single candidate chosen at a margin of %g SE: %s (incumbent %s)", params.selection_margin_se,
+                selection["chosen_single"], selection["incumbent"])
+    return selection
+
+
+def ensemble(search_state, selection: dict[str, Any], params_train: dict[str, Any]):
+    """Voting (Caruana) and stacking ensembles, kept only beyond the margin."""
+    result = build_ensembles(search_state, selection, TrainParams.model_validate(params_train or {}))
+    for e in result["ensembles"]:
+        logger.info("ensemble %s: %s %s", e.kind, "kept" if e in result["kept"] else "not kept",
+                    [m.label for m in e.members])
+    return result
+
+
+def finalize_model(dataset: pd.DataFrame, schema: dict[str, Any], search_state, selection: dict[str, Any],
+                   ensembles, params_train: dict[str, Any]):
+    """The recommended model, leaderboard, records, importance, figures and out-of-fold predictions."""
+    rows = _train_rows(dataset)
+    X = rows[list(schema["feature_columns"])]
+    result = finalize(search_state, selection, ensembles, X, TrainParams.model_validate(params_train or {}),
+                      sample_ids=rows["sample_id"].astype(str).to_numpy() if "sample_id" in rows else None)
     logger.info("recommended %s: %s", result.recommendation["candidate_id"], result.recommendation["rationale"])
-    oof = result.oof_predictions
-    if oof is not None:  # stop-gap: sample_id instead of the row position
-        oof = oof.assign(sample_id=rows["sample_id"].astype(str).to_numpy()[oof["row"].to_numpy()])
-        oof = oof[["sample_id", *[c for c in oof.columns if c not in ("row", "sample_id")]]]
     return (result.model, result.preprocess, result.metrics, result.leaderboard, result.recommendation,
-            result.candidates, result.figures, oof)
+            result.candidates, result.figures, result.oof_predictions, result.feature_importance)
