@@ -454,11 +454,13 @@ def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) 
     if outcome.budget is None:
         return n
     e = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None)
-    members = e.members if e is not None else [c for c in outcome.candidates if c.candidate_id == chosen_id]
+    if e is not None:
+        return 0  # an ensemble's members, fitted in parallel, overran the linear estimate: keep their fits
+    members = [c for c in outcome.candidates if c.candidate_id == chosen_id]
     fitted_rows = max(1, len(outcome.splits[0][0]))
     per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
     left = max(0.0, outcome.left()) + 0.1 * outcome.budget
-    return int(min(n, left / max(per_row, 1e-12)))
+    return int(min(n, 5 * fitted_rows, left / max(per_row, 1e-12)))  # fit time grows faster than the rows
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
