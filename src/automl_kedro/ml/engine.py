@@ -37,7 +37,7 @@ from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_met
 from automl_kedro.ml.models import (BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models,
                                     target_transform_choices)
 from automl_kedro.ml.recommend import rank_leaderboard, recommend
-from automl_kedro.ml.search import Candidate, Search, SearchSettings
+from automl_kedro.ml.search import Candidate, Search, SearchSettings, _set_time_limit
 from automl_kedro.ml.selection import Comparison, compare, select
 
 log = logging.getLogger(__name__)
@@ -400,6 +400,8 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
             estimator = ens.final_estimator(e, task, classes, outcome.seed, cfg.n_jobs)
             if outcome.refit:
+                for member in estimator.members:  # forests stop growing when the budget is spent
+                    _set_time_limit(member, max(1.0, outcome.left()))
                 estimator.fit(X, outcome.y if y is None else y)
             else:
                 ens.prefitted(estimator, [ens.FoldBag.from_folds(m.fold_models, task, classes) for m in e.members],
@@ -409,11 +411,40 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             return Pipeline([("preprocess", "passthrough"), ("model", estimator)]), preprocess
         chosen = by_id[chosen_id]
         if outcome.refit:
-            model = chosen.pipeline(outcome.seed, cfg.n_jobs).fit(X, outcome.y if y is None else y)
+            model = chosen.pipeline(outcome.seed, cfg.n_jobs)
+            if outcome.budget is not None:
+                _set_time_limit(model, max(1.0, outcome.left()))
+            model.fit(X, outcome.y if y is None else y)
             return model, model.named_steps["preprocess"]
         model = Pipeline([("preprocess", "passthrough"),
                           ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
         return model, chosen.fold_models[0].named_steps["preprocess"]
+
+
+class _heartbeat:
+    """A log line every 5 s while a long step after the search runs (a person can follow the run)."""
+
+    def __init__(self, what: str, outcome: SearchOutcome):
+        self.what, self.outcome = what, outcome
+        self.stop = threading.Event()
+
+    def _beat(self) -> None:
+        start = time.perf_counter()
+        while not self.stop.wait(5.0):
+            left = self.outcome.left()
+            log.info("still %s (%.0f s)%s", self.what, time.perf_counter() - start,
+                     "" if math.isinf(left) else f", {max(0.0, left):.0f} s of budget left")
+
+    def __enter__(self):
+        log.info("%s", self.what)
+        self.thread = threading.Thread(target=self._beat, daemon=True, name="train-progress")
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        return False
 
 
 def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) -> int:
@@ -423,11 +454,13 @@ def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) 
     if outcome.budget is None:
         return n
     e = next((e for e in kept if f"ensemble/{e.kind}" == chosen_id), None)
-    members = e.members if e is not None else [c for c in outcome.candidates if c.candidate_id == chosen_id]
+    if e is not None:
+        return 0  # an ensemble's members, fitted in parallel, overran the linear estimate: keep their fits
+    members = [c for c in outcome.candidates if c.candidate_id == chosen_id]
     fitted_rows = max(1, len(outcome.splits[0][0]))
     per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
     left = max(0.0, outcome.left()) + 0.1 * outcome.budget
-    return int(min(n, left / max(per_row, 1e-12)))
+    return int(min(n, 5 * fitted_rows, left / max(per_row, 1e-12)))  # fit time grows faster than the rows
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
@@ -534,7 +567,8 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
             refit_X, refit_y = X.iloc[keep], outcome.y[keep]
             recommendation["final_model"] = (f"refit on a random {rows} of the {len(outcome.y)} training rows "
                                              "(all rows would overrun train.time_budget_s)")
-    model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
+    with _heartbeat(f"fitting the final model {chosen_id}", outcome):
+        model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
     refit_s = time.perf_counter() - t_refit
 
     t_imp = time.perf_counter()
@@ -542,7 +576,7 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
     predictors = _fold_predictors(outcome, chosen_id, kept)
     if X is not None and predictors:
         try:
-            with threadpool_limits(1):
+            with threadpool_limits(1), _heartbeat("measuring permutation importance", outcome):
                 # a small share of the budget: figures still follow (at least one pass over one fold)
                 limit = None if outcome.budget is None else max(0.5, min(0.06 * outcome.budget, outcome.left() - 2))
                 importance = permutation_importance(predictors, X.reset_index(drop=True), y_arr, splits, primary,

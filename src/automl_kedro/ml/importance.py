@@ -4,7 +4,8 @@ For each cross-validation fold, the model fitted without that fold's rows predic
 and once per repeat with one raw column shuffled; the importance of the column is the mean loss of the
 primary metric (larger = the model relies more on it). Shuffling raw columns (before preprocessing)
 makes one-hot, date-part and native inputs comparable and works for every model: boosters,
-ensembles, kNN, MLP alike. ``importance_std`` is the spread over folds x repeats.
+ensembles, kNN, MLP alike. ``importance_std`` is the spread over folds x repeats. Under a time limit
+a column not reached in time is NaN (not measured).
 """
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def permutation_importance(fold_models, X: pd.DataFrame, y, splits, metric: Metr
             n_repeats = max(1, min(n_repeats, int(affordable)))
             pairs = pairs[: max(1, int(affordable // n_repeats))]
         for column in X.columns:
-            if time_limit is not None and time.perf_counter() - started > time_limit and drops[str(column)]:
-                continue  # out of time: this column keeps the repeats it has
+            if time_limit is not None and time.perf_counter() - started > time_limit:
+                continue  # out of time: this column keeps what it has (NaN when nothing: not measured)
             for _ in range(n_repeats):
                 shuffled = Xv.copy()
                 shuffled[column] = Xv[column].to_numpy()[rng.permutation(len(Xv))]
