@@ -19,23 +19,10 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from automl_kedro.secrets import REDACTED as MASK
+from automl_kedro.config.data import AuditParams
 
 SEVERITIES = ("critical", "warning", "info")
-DEFAULTS: dict[str, Any] = {
-    "top_n": 20,
-    "sample_rows": 100_000,
-    "seed": 42,
-    "missing_warning": 0.3,
-    "near_constant": 0.98,
-    "high_cardinality": 50,
-    "outlier_iqr": 3.0,
-    "leakage_rows": 5000,
-    "leakage_critical": 0.98,
-    "leakage_warning": 0.95,
-    "shift_threshold": 0.1,
-    "shift_pvalue": 0.01,
-    "imbalance_warning": 0.1,
-}
+DEFAULTS: dict[str, Any] = AuditParams().model_dump()  # one source: the audit section of the parameter schema
 LEAKAGE_RULE = (
     "Each column alone is used to predict the target on held-out rows (3-fold cross-validation; a "
     "depth-3 decision tree for numbers, the most common target per value for categories). A score "
