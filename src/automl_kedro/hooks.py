@@ -237,15 +237,9 @@ class RunContextHook:
         ctx = current()
         input_error = find_input_error(error)
         logger.error("%s failed: %s", process, input_error or error)
-        if input_error is None and not ctx.has_dir(process):
-            try:
-                ctx.run_dir(process)
-            except OSError as exc:
-                logger.error("Could not create the directory of %s (%s).", process, exc)
-        if self._log_handler is not None:
-            self._log_handler.flush_process(process)
         shown = input_error or error
-        ctx.finish(process, "failed", error=f"{type(shown).__name__}: {shown}")
+        self._end_phase(ctx, process, "failed", f"{type(shown).__name__}: {shown}",
+                        leave_trace=input_error is None)
 
     @hook_impl
     def on_pipeline_error(self, error: Exception) -> None:
@@ -309,13 +303,19 @@ class RunContextHook:
             if process not in self._started and not ctx.has_dir(process):
                 continue  # never started: nothing to mark
             logger.error("%s interrupted: %s", process, reason)
+            self._end_phase(ctx, process, "interrupted", reason, leave_trace=True)
+
+    def _end_phase(self, ctx, process: str, status: str, error: str, *, leave_trace: bool) -> None:
+        """Mark ``process`` ended with ``status``; a trace (its directory, log, meta.json) is left unless
+        the phase stopped on bad input before writing anything."""
+        if leave_trace and not ctx.has_dir(process):
             try:
                 ctx.run_dir(process)
             except OSError as exc:
                 logger.error("Could not create the directory of %s (%s).", process, exc)
-            if self._log_handler is not None:
-                self._log_handler.flush_process(process)
-            ctx.finish(process, "interrupted", error=reason)
+        if self._log_handler is not None:
+            self._log_handler.flush_process(process)
+        ctx.finish(process, status, error=error)
 
     def _detach(self) -> None:
         self._restore_signal_handlers()

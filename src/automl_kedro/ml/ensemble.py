@@ -62,7 +62,21 @@ def _not_regression(self):
     return self.task != "regression"
 
 
-class VotingEnsemble(BaseEstimator):
+class _AveragedMembers(BaseEstimator):
+    """Predicts from ``_combined(X)``: a mean of member predictions (regression) or probabilities."""
+
+    def predict(self, X):
+        out = self._combined(X)
+        if self.task == "regression":
+            return out
+        return self.classes_[np.argmax(out, axis=1)]
+
+    @available_if(_not_regression)
+    def predict_proba(self, X):
+        return self._combined(X)
+
+
+class VotingEnsemble(_AveragedMembers):
     """Weighted mean of member predictions (regression) or probabilities (classification)."""
 
     def __init__(self, members=None, weights=None, task="regression", n_jobs=1):
@@ -83,18 +97,9 @@ class VotingEnsemble(BaseEstimator):
         outs = [_member_output(m, X, self.task, getattr(self, "classes_", None)) for m in self.members_]
         return sum(wi * o for wi, o in zip(w, outs))
 
-    def predict(self, X):
-        out = self._combined(X)
-        if self.task == "regression":
-            return out
-        return self.classes_[np.argmax(out, axis=1)]
-
-    @available_if(_not_regression)
-    def predict_proba(self, X):
-        return self._combined(X)
 
 
-class FoldBag(BaseEstimator):
+class FoldBag(_AveragedMembers):
     """The cross-validation fold models of one configuration, averaged (no refit on all rows).
 
     Regression: the mean prediction; classification: the mean class probabilities. ``members_``
@@ -120,15 +125,6 @@ class FoldBag(BaseEstimator):
         outs = [_member_output(m, X, self.task, getattr(self, "classes_", None)) for m in self.members_]
         return sum(outs) / len(outs)
 
-    def predict(self, X):
-        out = self._combined(X)
-        if self.task == "regression":
-            return out
-        return self.classes_[np.argmax(out, axis=1)]
-
-    @available_if(_not_regression)
-    def predict_proba(self, X):
-        return self._combined(X)
 
 
 def prefitted(estimator, members, classes):
