@@ -14,10 +14,13 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from automl_kedro.phases import PHASES
+from automl_kedro.progress_bar import attach_if_terminal, detach
+
 logger = logging.getLogger(__name__)
 
 # The order phases are mentioned in (the train pipeline's order, then the others).
-PHASE_ORDER = ("build_dataset", "audit_dataset", "featurize", "train", "evaluate", "report", "predict", "visualize")
+PHASE_ORDER = tuple(PHASES)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -75,10 +78,20 @@ class RunSummaryHook:
     def __init__(self, stream=None) -> None:
         self._stream = stream
         self._started: set[str] = set()
+        self._bar = None
 
     @hook_impl
     def before_pipeline_run(self) -> None:
         self._started = set()
+        self._bar = attach_if_terminal()  # a bar during train when the console is a terminal
+
+    def _drop_bar(self) -> None:
+        detach(self._bar)
+        self._bar = None
+
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        self._drop_bar()
 
     @hook_impl
     def before_node_run(self, node) -> None:
@@ -87,9 +100,12 @@ class RunSummaryHook:
         if phase and phase not in self._started:
             self._started.add(phase)
             logger.info("%s: started", phase)
+            if phase != "train" and self._bar is not None:
+                self._bar.close_bar()  # the bar is train's; later phases print their lines alone
 
     @hook_impl(trylast=True)
     def after_pipeline_run(self, run_params: dict[str, Any], catalog) -> None:
+        self._drop_bar()
         try:
             facts = self.facts(catalog)
         except Exception as exc:  # noqa: BLE001 - a summary never fails a finished run

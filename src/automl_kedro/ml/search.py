@@ -522,7 +522,17 @@ class Search:
     # ---------------------------------------------------------------- progress
     def _say(self, msg: str, *args) -> None:
         self._last_log = time.perf_counter()
-        log.info(msg, *args)
+        log.info(msg, *args, extra={"train_progress": self._progress()})
+
+    def _progress(self) -> dict[str, Any]:
+        """What a progress bar shows: share of the budget (or of the trial cap) used, and the status."""
+        if self.deadline is not None:
+            share = 1.0 - max(0.0, self.deadline - time.perf_counter()) / max(self.s.time_budget_s, 1e-9)
+        elif self.s.n_trials:
+            share = sum(c.n_trials for c in self.candidates) / max(1, self.s.n_trials * len(self.candidates))
+        else:
+            share = None
+        return {"share": None if share is None else min(1.0, max(0.0, share)), "status": self._status()}
 
     def _status(self) -> str:
         done = sum(c.n_trials for c in self.candidates)
