@@ -138,6 +138,12 @@ def _fit_ours_round1(Xtr, ytr, Xte, task, budget, seed):
 FITTERS = {"hgb": fit_hgb, "flaml": fit_flaml, "ours": fit_ours}
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished children: what the fit really got."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child(job: Path) -> None:
     """Child process: fit one tool on job/train.parquet, write test predictions to job/result.json."""
     warnings.filterwarnings("ignore")
@@ -149,10 +155,11 @@ def child(job: Path) -> None:
         train = pd.read_parquet(job / "train.parquet")
         Xtr, ytr = train.drop(columns=[TARGET]), train[TARGET]
         Xte = pd.read_parquet(job / "test.parquet").drop(columns=[TARGET])
+    cpu0 = cpu_seconds()
     start = time.perf_counter()
     model, Xte_in, what = FITTERS[meta["tool"]](Xtr, ytr, Xte, task, budget, seed)
     wall = time.perf_counter() - start
-    out = {"wall": wall, "model": what, "pred": np.asarray(model.predict(Xte_in)).tolist()}
+    out = {"wall": wall, "cpu_s": cpu_seconds() - cpu0, "model": what, "pred": np.asarray(model.predict(Xte_in)).tolist()}
     if task != "regression":
         out["proba"] = np.asarray(model.predict_proba(Xte_in), dtype=float).round(6).tolist()
         out["classes"] = [str(c) for c in model.classes_]
@@ -321,7 +328,7 @@ def bench(args) -> list[dict]:
                     row = {"set": name, "held_out": spec.held_out, "task": spec.task, "rows": len(Xtr) + len(Xte),
                            "cols": Xtr.shape[1], "metric": METRIC[spec.task], "budget": budget, "seed": seed,
                            "tool": tool, "score": primary, SECONDARY[spec.task]: secondary,
-                           "boot_sd": float(boots[tool].std()), "wall": out["wall"],
+                           "boot_sd": float(boots[tool].std()), "wall": out["wall"], "cpu_s": out.get("cpu_s"),
                            "peak_rss_mb": out.get("peak_rss_mb"), "model": out.get("model"),
                            "source": out.get("source", ""), "best_peer": best}
                     if best is not None:
@@ -329,7 +336,7 @@ def bench(args) -> list[dict]:
                         row["diff_to_best_peer"] = primary - pscores[best]
                         row["diff_sd"] = float((boots[tool] - boots[best]).std())
                     rows.append(row)
-                summary = "  ".join(f"{t} {pscores[t]:.4f} ({outs[t]['wall']:.0f}s)" for t in outs)
+                summary = "  ".join(f"{t} {pscores[t]:.4f} ({outs[t]['wall']:.0f}s, cpu {outs[t].get('cpu_s') or 0:.0f}s)" for t in outs)
                 print(f"[{name} {budget:g}s split {seed}] {summary}", flush=True)
                 write(rows, args)
     return rows
@@ -408,16 +415,28 @@ def scale(args) -> list[dict]:
                 auc = scores("binary", yte, out, "yes")[0]
                 limit = 1.15 * budget + 5
                 rows.append({"rows": n, "cols": 49, "budget": budget, "tool": tool, "roc_auc": auc,
-                             "train_wall": out["wall"], "limit": limit, "within_limit": out["wall"] <= limit,
+                             "train_wall": out["wall"], "cpu_s": out.get("cpu_s"), "limit": limit, "within_limit": out["wall"] <= limit,
                              "peak_rss_mb": out["peak_rss_mb"], "model": out["model"],
                              "source": sha if tool == "ours" else ""})
                 print(f"[{n:,} rows {budget:g}s] {tool}: wall {out['wall']:.1f} s (limit {limit:.1f}), "
                       f"peak RSS {out['peak_rss_mb']:.0f} MiB, ROC AUC {auc:.4f}, {out['model']}", flush=True)
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 pd.DataFrame(rows).to_csv(RESULTS / f"bench_scale_models_{args.stamp}.csv", index=False)
-    df = pd.DataFrame(rows)
-    print(df.to_markdown(index=False) if hasattr(df, "to_markdown") else df.to_string(index=False))
+    print(scale_markdown(rows))
     return rows
+
+
+def scale_markdown(rows) -> str:
+    head = ["rows", "cols", "budget", "tool", "train wall", "limit 1.15×B+5", "within", "peak RSS", "ROC AUC", "recommended"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['rows']:,} | 49 | {r['budget']:g} s | {r['tool']} | failed: {r['error']} |" + " |" * 5)
+            continue
+        lines.append(f"| {r['rows']:,} | {r['cols']} | {r['budget']:g} s | {r['tool']} | {r['train_wall']:.1f} s | "
+                     f"{r['limit']:.1f} s | {'yes' if r['within_limit'] else '**no**'} | {r['peak_rss_mb'] / 1024:.2f} GiB | "
+                     f"{r['roc_auc']:.4f} | {r['model']} |")
+    return "\n".join(lines)
 
 
 def _names(value: str) -> list[str]:

@@ -22,6 +22,12 @@ TARGET = "__target__"
 METRIC = {"regression": "r2", "binary": "roc_auc", "multiclass": "accuracy"}
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished children: what the fit really got."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main(job: Path) -> None:
     from autogluon.tabular import TabularPredictor
 
@@ -32,12 +38,13 @@ def main(job: Path) -> None:
     test = pd.read_parquet(job / "test.parquet").drop(columns=[TARGET])
     if task != "regression":
         train[TARGET] = train[TARGET].astype(str)
+    cpu0 = cpu_seconds()
     start = time.perf_counter()
     predictor = TabularPredictor(label=TARGET, problem_type=task, eval_metric=METRIC[task],
                                  path=str(job / "ag_models"), verbosity=0)
     predictor.fit(train, time_limit=meta["budget"])
     wall = time.perf_counter() - start
-    out = {"wall": wall, "model": str(predictor.model_best), "pred": np.asarray(predictor.predict(test)).tolist()}
+    out = {"wall": wall, "cpu_s": cpu_seconds() - cpu0, "model": str(predictor.model_best), "pred": np.asarray(predictor.predict(test)).tolist()}
     if task != "regression":
         proba = predictor.predict_proba(test)
         out["proba"] = np.asarray(proba, dtype=float).round(6).tolist()
