@@ -293,7 +293,7 @@ def bench(args) -> list[dict]:
     from bench_datasets import BY_NAME
 
     tools = args.tools
-    sha = source_sha() if "ours" in tools else ""
+    sha = source_sha() if "ours" in tools and not args.from_cache else ""
     label = args.label or sha.split(" ")[0].replace("/", "_").replace("@", "_")
     if sha:
         print(f"ours: {sha}", flush=True)
@@ -306,8 +306,10 @@ def bench(args) -> list[dict]:
                 outs = {}
                 for tool in tools:
                     path = ours_path(label, name, seed, budget) if tool == "ours" else cache_path(name, seed, budget, tool)
-                    if tool != "ours" and path.exists() and not args.rerun_peers:
+                    if path.exists() and (args.from_cache or (tool != "ours" and not args.rerun_peers)):
                         out = json.loads(path.read_text())
+                    elif args.from_cache:
+                        continue
                     else:
                         print(f"  running {tool} on {name} ({budget:g} s, split {seed}) ...", flush=True)
                         out = run_child(tool, meta, (Xtr, Xte, ytr, yte), timeout_for(budget))
@@ -456,7 +458,8 @@ def main(argv=None) -> int:
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma list of ours,hgb,flaml,autogluon")
     ap.add_argument("--splits", type=int, default=1, help="split seeds 0..N-1")
     ap.add_argument("--rerun-peers", action="store_true", help="ignore cached peer results")
-    ap.add_argument("--label", default="", help="name under which ours' results are cached (default: current)")
+    ap.add_argument("--label", default="", help="name under which ours' results are cached (default: branch_sha)")
+    ap.add_argument("--from-cache", action="store_true", help="run nothing: table from cached results (ours: --label)")
     ap.add_argument("--scale", default="", help="e.g. 300k,1m: synthetic wall-time/memory rows instead of sets")
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
