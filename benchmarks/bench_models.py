@@ -223,7 +223,7 @@ def run_child(tool: str, meta: dict, frames, timeout: float) -> dict:
             cmd = [AUTOGLUON_PYTHON, str(HERE / "peer_autogluon.py"), str(job)]
         else:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(job)]
-        start = time.perf_counter()
+        start, load = time.perf_counter(), os.getloadavg()[0]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -232,6 +232,7 @@ def run_child(tool: str, meta: dict, frames, timeout: float) -> dict:
             return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
         out = json.loads((job / "result.json").read_text())
         out["process_wall"] = time.perf_counter() - start
+        out["load_avg_1min"] = max(load, os.getloadavg()[0])  # the machine's load around the run
         return out
     finally:
         shutil.rmtree(job, ignore_errors=True)
@@ -331,6 +332,7 @@ def bench(args) -> list[dict]:
                            "cols": Xtr.shape[1], "metric": METRIC[spec.task], "budget": budget, "seed": seed,
                            "tool": tool, "score": primary, SECONDARY[spec.task]: secondary,
                            "boot_sd": float(boots[tool].std()), "wall": out["wall"], "cpu_s": out.get("cpu_s"),
+                           "load_avg_1min": out.get("load_avg_1min"),
                            "peak_rss_mb": out.get("peak_rss_mb"), "model": out.get("model"),
                            "source": out.get("source", ""), "best_peer": best}
                     if best is not None:
