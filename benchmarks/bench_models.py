@@ -313,6 +313,8 @@ def bench(args) -> list[dict]:
                         continue
                     else:
                         print(f"  running {tool} on {name} ({budget:g} s, split {seed}) ...", flush=True)
+                        if tool == "ours":  # the source may get new commits during a long run
+                            sha = source_sha()
                         out = run_child(tool, meta, (Xtr, Xte, ytr, yte), timeout_for(budget))
                         out["source"] = sha if tool == "ours" else ""
                         if "error" not in out:
