@@ -16,23 +16,15 @@ Linear models, kNN, SVM and MLP get the imputing / one-hot / scaling variants of
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from automl_kedro.features.transformers import parse_dates
+
 DATE_PARTS = ("year", "month", "dayofweek", "dayofyear", "ordinal")
 NATIVE_VARIANT_ID = "native"
-
-
-def _parse_dates(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pd.to_datetime(values, errors="coerce", format="mixed")
 
 
 def _date_parts(parsed: pd.Series) -> dict[str, np.ndarray]:
@@ -97,7 +89,7 @@ class NativeTabular(TransformerMixin, BaseEstimator):
             if kind == "numeric":
                 out[column] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
             elif kind == "datetime":
-                for part, arr in _date_parts(_parse_dates(values)).items():
+                for part, arr in _date_parts(parse_dates(values)).items():
                     out[f"{column}_{part}"] = np.asarray(arr, dtype=float)
             else:
                 text = values.astype(str).where(values.notna(), None)

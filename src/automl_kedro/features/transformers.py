@@ -12,6 +12,15 @@ from sklearn.utils.validation import check_is_fitted
 MISSING = "<missing>"
 
 
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Datetimes as they are; anything else parsed leniently (unparseable values become NaT)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(values, errors="coerce", format="mixed")
+
+
 def _frame(X, columns) -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
@@ -93,27 +102,19 @@ class DatetimeParts(_Named):
         frame = self._remember(X)
         self.parts_ = {}
         for column in frame.columns:
-            parsed = self._parse(frame[column])
+            parsed = parse_dates(frame[column])
             parts = ["year", "month", "day", "dayofweek"]
             if parsed.notna().any() and (parsed.dt.hour.fillna(0) != 0).any():
                 parts.append("hour")
             self.parts_[str(column)] = parts
         return self
 
-    @staticmethod
-    def _parse(values: pd.Series) -> pd.Series:
-        if pd.api.types.is_datetime64_any_dtype(values):
-            return values
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pd.to_datetime(values, errors="coerce", format="mixed")
-
     def transform(self, X):
         check_is_fitted(self, "parts_")
         frame = _frame(X, self.feature_names_in_)
         blocks = []
         for j, column in enumerate(frame.columns):
-            parsed = self._parse(frame[column])
+            parsed = parse_dates(frame[column])
             for part in self.parts_[str(self.feature_names_in_[j])]:
                 attribute = "day_of_week" if part == "dayofweek" else part
                 blocks.append(getattr(parsed.dt, attribute).astype(float).to_numpy())
