@@ -9,6 +9,7 @@ stay tractable; counts (missing values, duplicates, distinct values) use every r
 from __future__ import annotations
 
 import warnings
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -200,22 +201,110 @@ def _column_profiles(dataset: pd.DataFrame, schema: dict[str, Any], columns: lis
     return profiles
 
 
-def audit(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] | None = None) -> tuple[dict[str, Any], str]:
-    """The audit report (dict) and its plain-language markdown."""
-    p = {**DEFAULTS, **{k: v for k, v in (params or {}).items() if v is not None}}
-    seed = int(p["seed"])
-    target = schema["target"]
-    features = list(schema["feature_columns"])
-    classification = schema["problem_type"] != "regression"
-    n_rows = int(len(dataset))
-    data_columns = [c for c in dataset.columns if c not in ("sample_id", "split")]
-    ignored = [c for c in data_columns if c not in features and c != target]
-    findings: list[dict[str, Any]] = []
-    sample = _sample(dataset, int(p["sample_rows"]), seed)
-    sampled = len(sample) < n_rows
+def audit_settings(params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The audit section with its defaults filled in from :class:`AuditParams` (None means default)."""
+    return {**DEFAULTS, **{k: v for k, v in (params or {}).items() if v is not None}}
 
-    # source notes (semicolon / Latin-1 files, rows without target, split fallbacks)
-    for note in schema.get("notes", []):
+
+class AuditData:
+    """What every check reads: the table, its schema, the settings, and measurements made once.
+
+    The measurements (column profiles, duplicates, target summary, outliers, leakage, shift) are
+    computed on first use and shared by the checks and the report.
+    """
+
+    def __init__(self, dataset: pd.DataFrame, schema: dict[str, Any], settings: dict[str, Any]):
+        self.dataset, self.schema, self.settings = dataset, schema, settings
+        self.seed = int(settings["seed"])
+        self.target = schema["target"]
+        self.features = list(schema["feature_columns"])
+        self.types = schema["column_types"]
+        self.classification = schema["problem_type"] != "regression"
+        self.n_rows = int(len(dataset))
+        self.data_columns = [c for c in dataset.columns if c not in ("sample_id", "split")]
+        self.sample = _sample(dataset, int(settings["sample_rows"]), self.seed)
+        self.score_name = "balanced accuracy" if self.classification else "R²"
+
+    @cached_property
+    def profiles(self) -> list[dict[str, Any]]:
+        return _column_profiles(self.dataset, self.schema, self.data_columns)
+
+    @cached_property
+    def by_column(self) -> dict[str, dict[str, Any]]:
+        return {pr["column"]: pr for pr in self.profiles}
+
+    @cached_property
+    def missing(self) -> dict[str, float]:
+        """Missing rate of every column but the target."""
+        return {pr["column"]: pr["missing_rate"] for pr in self.profiles if pr["column"] != self.target}
+
+    @cached_property
+    def n_duplicates(self) -> int:
+        hashed = pd.util.hash_pandas_object(self.dataset[self.data_columns], index=False)
+        return int(hashed.duplicated().sum())
+
+    @cached_property
+    def target_info(self) -> dict[str, Any]:
+        return _target_summary(self.dataset[self.target], self.schema, self.classification)
+
+    @cached_property
+    def outliers(self) -> dict[str, dict[str, Any]]:
+        numeric = [c for c in self.features
+                   if self.types.get(c) == "numeric" and pd.api.types.is_numeric_dtype(self.sample[c])]
+        return _outliers(self.sample, numeric, float(self.settings["outlier_iqr"]))
+
+    @cached_property
+    def leakage(self) -> dict[str, float]:
+        return check_leakage(self.dataset[self.dataset["split"] != "test"], self.schema, seed=self.seed,
+                             max_rows=int(self.settings["leakage_rows"]))
+
+    @cached_property
+    def shift(self) -> dict[str, dict[str, Any]]:
+        return check_shift(self.dataset, self.schema, sample_rows=int(self.settings["sample_rows"]), seed=self.seed)
+
+
+def _target_summary(y: pd.Series, schema: dict[str, Any], classification: bool) -> dict[str, Any]:
+    """Class counts and shares, or the range and skewness of a numeric target."""
+    info: dict[str, Any] = {"column": schema["target"], "problem_type": schema["problem_type"],
+                            "rule": schema.get("problem_type_rule")}
+    if classification:
+        counts = y.astype(str).value_counts()
+        info["class_counts"] = {str(k): int(v) for k, v in counts.items()}
+        info["minority_share"] = round(float((counts / counts.sum()).min()), 4)
+        info["imbalance_ratio"] = round(float(counts.max() / counts.min()), 2)
+    else:
+        values = y.astype(float)
+        info.update({"mean": float(values.mean()), "std": float(values.std()), "min": float(values.min()),
+                     "max": float(values.max()), "skewness": round(float(values.skew()), 3)})
+    return info
+
+
+def _outliers(sample: pd.DataFrame, columns: list[str], k: float) -> dict[str, dict[str, Any]]:
+    """Per column: values more than ``k`` interquartile ranges beyond the middle half."""
+    outliers: dict[str, dict[str, Any]] = {}
+    for column in columns:
+        values = sample[column].dropna().astype(float)
+        if len(values) < 10:
+            continue
+        q1, q3 = np.percentile(values, [25, 75])
+        iqr = q3 - q1
+        if iqr <= 0:
+            continue
+        low, high = q1 - k * iqr, q3 + k * iqr
+        n_out = int(((values < low) | (values > high)).sum())
+        if n_out:
+            outliers[column] = {"n": n_out, "rate": round(n_out / len(values), 4), "low_fence": float(low), "high_fence": float(high)}
+    return outliers
+
+
+Findings = list[dict[str, Any]]
+
+
+# -- the checks: each reads the AuditData and returns its findings, in the order they are listed ---------
+def source_notes(a: AuditData) -> Findings:
+    """Notes from reading and building (semicolon / Latin-1 files, rows without target, split fallbacks)."""
+    findings = []
+    for note in a.schema.get("notes", []):
         if "Latin-1" in note or "UTF-16" in note:
             findings.append(_finding("encoding", "warning", "The file is not in UTF-8", note,
                                      "Check in the report's column list that accented characters look right; "
@@ -228,18 +317,18 @@ def audit(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] 
                                      "They cannot teach the model anything; fill in the target if you know it."))
         else:
             findings.append(_finding("build_note", "info", "While building the dataset", note, "For information."))
+    return findings
 
-    profiles = _column_profiles(dataset, schema, data_columns)
-    by_column = {pr["column"]: pr for pr in profiles}
 
-    # missing values
-    missing = {pr["column"]: pr["missing_rate"] for pr in profiles if pr["column"] != target}
-    heavy = [c for c, r in missing.items() if r >= p["missing_warning"] and c in features]
-    any_missing = [c for c, r in missing.items() if r > 0 and c in features]
+def missing_values(a: AuditData) -> Findings:
+    threshold, missing = a.settings["missing_warning"], a.missing
+    heavy = [c for c, r in missing.items() if r >= threshold and c in a.features]
+    any_missing = [c for c, r in missing.items() if r > 0 and c in a.features]
+    findings = []
     if heavy:
         findings.append(_finding(
             "missing_many", "warning", "Columns with many missing values",
-            f"{_names(heavy)} {'is' if len(heavy) == 1 else 'are'} empty in at least {_pct(p['missing_warning'])} of rows "
+            f"{_names(heavy)} {'is' if len(heavy) == 1 else 'are'} empty in at least {_pct(threshold)} of rows "
             f"(worst: `{max(heavy, key=missing.get)}` at {_pct(max(missing[c] for c in heavy))}).",
             "They are filled in automatically (imputation), but such filled values carry little information. "
             "Check why they are missing; drop the column (data.edit.drop) if it is mostly empty.", heavy))
@@ -249,194 +338,226 @@ def audit(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] 
             "missing_some", "info", "Some missing values",
             f"{_names(light)} {_verb(light, 'has', 'have')} a few empty cells (at most {_pct(max(missing[c] for c in light))}).",
             "Nothing to do: preprocessing fills them (median for numbers, most frequent value for categories).", light))
+    return findings
 
-    # duplicates
-    hashed = pd.util.hash_pandas_object(dataset[data_columns], index=False)
-    n_dupes = int(hashed.duplicated().sum())
-    if n_dupes:
-        rate = n_dupes / n_rows
+
+def duplicate_rows(a: AuditData) -> Findings:
+    if not a.n_duplicates:
+        return []
+    rate = a.n_duplicates / a.n_rows
+    return [_finding(
+        "duplicates", "warning" if rate >= 0.01 else "info", "Duplicate rows",
+        f"{a.n_duplicates} row(s) ({_pct(rate)}) repeat an earlier row exactly.",
+        "If they are copies by mistake, remove them: duplicates can appear in both train and test and make "
+        "scores look better than they are.")]
+
+
+def constant_columns(a: AuditData) -> Findings:
+    constant = [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("constant")]
+    if not constant:
+        return []
+    return [_finding("constant", "info", "Columns with a single value",
+                     f"{_names(constant)} {_verb(constant, 'holds', 'hold')} one value (or nothing) in every row.",
+                     "They carry no information and are left out of the model automatically.", constant)]
+
+
+def near_constant_columns(a: AuditData) -> Findings:
+    threshold = a.settings["near_constant"]
+    near = [c for c in a.features if a.by_column[c]["top_value_share"] >= threshold and a.by_column[c]["n_unique"] > 1]
+    if not near:
+        return []
+    return [_finding("near_constant", "warning", "Columns that almost never change",
+                     f"In {_names(near)} one value covers at least {_pct(threshold)} of rows.",
+                     "They rarely help and can mislead on rare values; consider dropping them (data.edit.drop).", near)]
+
+
+def id_like_columns(a: AuditData) -> Findings:
+    id_like = [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("id") or why == "the id column"]
+    if not id_like:
+        return []
+    return [_finding("id_like", "warning", "ID-like columns",
+                     f"{_names(id_like)} {_verb(id_like, 'looks like an identifier', 'look like identifiers')} (a different value in nearly every row).",
+                     "They are left out of the model: an identifier cannot generalise to new rows. If one is a real "
+                     "feature, force its type with data.column_types.", id_like)]
+
+
+def high_cardinality_columns(a: AuditData) -> Findings:
+    limit = a.settings["high_cardinality"]
+    high_card = [c for c in a.features if a.types.get(c) == "categorical" and a.by_column[c]["n_unique"] > limit]
+    if not high_card:
+        return []
+    return [_finding("high_cardinality", "warning", "Categories with very many values",
+                     f"{_names(high_card)} {_verb(high_card, 'has', 'have')} more than {limit} distinct values "
+                     f"(`{high_card[0]}`: {a.by_column[high_card[0]]['n_unique']}).",
+                     "One-hot encoding would create too many columns; they are encoded by frequency instead "
+                     "(featurize high_cardinality_encoder). Group rare values if you know the domain.", high_card)]
+
+
+def free_text_columns(a: AuditData) -> Findings:
+    text_cols = [c for c in a.features if a.types.get(c) == "text"]
+    if not text_cols:
+        return []
+    return [_finding("free_text", "info", "Free-text columns",
+                     f"{_names(text_cols)} {_verb(text_cols, 'holds', 'hold')} free text.",
+                     "The default preprocessing summarises text by its length only; extract what matters "
+                     "(e.g. keywords) into separate columns if it is important.", text_cols)]
+
+
+def personal_columns(a: AuditData) -> Findings:
+    personal = list(a.schema.get("personal_columns") or [])
+    if not personal:
+        return []
+    kept_id = [c for c in personal if c == a.schema.get("id_column")]
+    dropped = [c for c in personal if c not in kept_id]
+    detail = (f"{_names(dropped)} {_verb(dropped, 'was', 'were')} declared personal (data.personal_columns) and "
+              "excluded: dropped when the data was read, never a feature, no value stored or shown." if dropped else "")
+    if kept_id:
+        detail += (f" The id column {_names(kept_id)} is personal too: it only names rows (kept as sample_id), "
+                   "its values are not profiled.")
+    return [_finding("personal", "info", "Personal columns excluded", detail.strip(),
+                     "Nothing to do. To use such a column, take it out of data.personal_columns.", personal)]
+
+
+def class_balance(a: AuditData) -> Findings:
+    if not a.classification:
+        return []
+    counts = a.dataset[a.target].astype(str).value_counts()
+    shares = counts / counts.sum()
+    findings = []
+    if shares.min() < a.settings["imbalance_warning"]:
         findings.append(_finding(
-            "duplicates", "warning" if rate >= 0.01 else "info", "Duplicate rows",
-            f"{n_dupes} row(s) ({_pct(rate)}) repeat an earlier row exactly.",
-            "If they are copies by mistake, remove them: duplicates can appear in both train and test and make "
-            "scores look better than they are."))
+            "imbalance", "warning", "Unbalanced classes",
+            f"The rarest class `{counts.idxmin()}` is only {_pct(float(shares.min()))} of rows "
+            f"({int(counts.min())} rows; the most common `{counts.idxmax()}` has {int(counts.max())}).",
+            "Accuracy can look good while the rare class is always missed: judge models on balanced accuracy or F1 "
+            "(train.metric), and collect more rare examples if you can."))
+    tiny = [str(k) for k, v in counts.items() if v < 10]
+    if tiny:
+        findings.append(_finding("tiny_classes", "warning", "Classes with very few examples",
+                                 f"Class(es) {', '.join(f'`{t}`' for t in tiny)} have fewer than 10 rows.",
+                                 "Results for them will be unreliable; merge them or collect more rows."))
+    return findings
 
-    # constant / near-constant / id-like / text / high cardinality
-    constant = [c for c, why in schema.get("excluded_columns", {}).items() if why.startswith("constant")]
-    if constant:
-        findings.append(_finding("constant", "info", "Columns with a single value",
-                                 f"{_names(constant)} {_verb(constant, 'holds', 'hold')} one value (or nothing) in every row.",
-                                 "They carry no information and are left out of the model automatically.", constant))
-    near = [c for c in features if by_column[c]["top_value_share"] >= p["near_constant"] and by_column[c]["n_unique"] > 1]
-    if near:
-        findings.append(_finding("near_constant", "warning", "Columns that almost never change",
-                                 f"In {_names(near)} one value covers at least {_pct(p['near_constant'])} of rows.",
-                                 "They rarely help and can mislead on rare values; consider dropping them (data.edit.drop).", near))
-    id_like = [c for c, why in schema.get("excluded_columns", {}).items() if why.startswith("id") or why == "the id column"]
-    if id_like:
-        findings.append(_finding("id_like", "warning", "ID-like columns",
-                                 f"{_names(id_like)} {_verb(id_like, 'looks like an identifier', 'look like identifiers')} (a different value in nearly every row).",
-                                 "They are left out of the model: an identifier cannot generalise to new rows. If one is a real "
-                                 "feature, force its type with data.column_types.", id_like))
-    types = schema["column_types"]
-    high_card = [c for c in features if types.get(c) == "categorical" and by_column[c]["n_unique"] > p["high_cardinality"]]
-    if high_card:
-        findings.append(_finding("high_cardinality", "warning", "Categories with very many values",
-                                 f"{_names(high_card)} {_verb(high_card, 'has', 'have')} more than {p['high_cardinality']} distinct values "
-                                 f"(`{high_card[0]}`: {by_column[high_card[0]]['n_unique']}).",
-                                 "One-hot encoding would create too many columns; they are encoded by frequency instead "
-                                 "(featurize high_cardinality_encoder). Group rare values if you know the domain.", high_card))
-    text_cols = [c for c in features if types.get(c) == "text"]
-    if text_cols:
-        findings.append(_finding("free_text", "info", "Free-text columns",
-                                 f"{_names(text_cols)} {_verb(text_cols, 'holds', 'hold')} free text.",
-                                 "The default preprocessing summarises text by its length only; extract what matters "
-                                 "(e.g. keywords) into separate columns if it is important.", text_cols))
 
-    personal = list(schema.get("personal_columns") or [])
-    if personal:
-        kept_id = [c for c in personal if c == schema.get("id_column")]
-        dropped = [c for c in personal if c not in kept_id]
-        detail = (f"{_names(dropped)} {_verb(dropped, 'was', 'were')} declared personal (data.personal_columns) and "
-                  "excluded: dropped when the data was read, never a feature, no value stored or shown." if dropped else "")
-        if kept_id:
-            detail += (f" The id column {_names(kept_id)} is personal too: it only names rows (kept as sample_id), "
-                       "its values are not profiled.")
-        findings.append(_finding("personal", "info", "Personal columns excluded", detail.strip(),
-                                 "Nothing to do. To use such a column, take it out of data.personal_columns.", personal))
+def target_skew(a: AuditData) -> Findings:
+    skew = None if a.classification else float(a.dataset[a.target].astype(float).skew())
+    if skew is None or abs(skew) <= 2:
+        return []
+    return [_finding("target_skew", "info", "Lopsided target",
+                     f"Most targets are small with a long tail of large ones (skewness {skew:.1f}).",
+                     "Errors on the few large values will dominate; consider predicting the logarithm.")]
 
-    # target
-    y = dataset[target]
-    target_info: dict[str, Any] = {"column": target, "problem_type": schema["problem_type"],
-                                   "rule": schema.get("problem_type_rule")}
-    if classification:
-        counts = y.astype(str).value_counts()
-        target_info["class_counts"] = {str(k): int(v) for k, v in counts.items()}
-        shares = counts / counts.sum()
-        target_info["minority_share"] = round(float(shares.min()), 4)
-        target_info["imbalance_ratio"] = round(float(counts.max() / counts.min()), 2)
-        if shares.min() < p["imbalance_warning"]:
-            findings.append(_finding(
-                "imbalance", "warning", "Unbalanced classes",
-                f"The rarest class `{counts.idxmin()}` is only {_pct(float(shares.min()))} of rows "
-                f"({int(counts.min())} rows; the most common `{counts.idxmax()}` has {int(counts.max())}).",
-                "Accuracy can look good while the rare class is always missed: judge models on balanced accuracy or F1 "
-                "(train.metric), and collect more rare examples if you can."))
-        tiny = [str(k) for k, v in counts.items() if v < 10]
-        if tiny:
-            findings.append(_finding("tiny_classes", "warning", "Classes with very few examples",
-                                     f"Class(es) {', '.join(f'`{t}`' for t in tiny)} have fewer than 10 rows.",
-                                     "Results for them will be unreliable; merge them or collect more rows."))
-    else:
-        values = y.astype(float)
-        skew = float(values.skew())
-        target_info.update({"mean": float(values.mean()), "std": float(values.std()), "min": float(values.min()),
-                            "max": float(values.max()), "skewness": round(skew, 3)})
-        if abs(skew) > 2:
-            findings.append(_finding("target_skew", "info", "Lopsided target",
-                                     f"Most targets are small with a long tail of large ones (skewness {skew:.1f}).",
-                                     "Errors on the few large values will dominate; consider predicting the logarithm."))
 
-    # outliers (sampled)
-    outliers: dict[str, dict[str, Any]] = {}
-    k = float(p["outlier_iqr"])
-    for column in features:
-        if types.get(column) != "numeric" or not pd.api.types.is_numeric_dtype(sample[column]):
-            continue
-        values = sample[column].dropna().astype(float)
-        if len(values) < 10:
-            continue
-        q1, q3 = np.percentile(values, [25, 75])
-        iqr = q3 - q1
-        if iqr <= 0:
-            continue
-        low, high = q1 - k * iqr, q3 + k * iqr
-        n_out = int(((values < low) | (values > high)).sum())
-        if n_out:
-            outliers[column] = {"n": n_out, "rate": round(n_out / len(values), 4), "low_fence": float(low), "high_fence": float(high)}
-    if outliers:
-        worst = sorted(outliers, key=lambda c: -outliers[c]["rate"])
-        heavy_out = [c for c in worst if outliers[c]["rate"] >= 0.01]
-        findings.append(_finding(
-            "outliers", "warning" if heavy_out else "info", "Extreme values",
-            f"{_names(worst)} {_verb(worst, 'has', 'have')} values far from the rest (more than {k:g} interquartile ranges beyond the middle half); "
-            f"`{worst[0]}`: {_pct(outliers[worst[0]]['rate'])} of rows.",
-            "Check they are real and not typos or codes such as -999; clip them (data.edit.clip) if they are errors. "
-            "Tree models cope with them; linear models are sensitive.", worst))
+def extreme_values(a: AuditData) -> Findings:
+    outliers = a.outliers
+    if not outliers:
+        return []
+    worst = sorted(outliers, key=lambda c: -outliers[c]["rate"])
+    heavy = [c for c in worst if outliers[c]["rate"] >= 0.01]
+    return [_finding(
+        "outliers", "warning" if heavy else "info", "Extreme values",
+        f"{_names(worst)} {_verb(worst, 'has', 'have')} values far from the rest (more than {float(a.settings['outlier_iqr']):g} "
+        f"interquartile ranges beyond the middle half); `{worst[0]}`: {_pct(outliers[worst[0]]['rate'])} of rows.",
+        "Check they are real and not typos or codes such as -999; clip them (data.edit.clip) if they are errors. "
+        "Tree models cope with them; linear models are sensitive.", worst)]
 
-    # leakage
-    leakage = check_leakage(dataset[dataset["split"] != "test"], schema, seed=seed, max_rows=int(p["leakage_rows"]))
-    critical_leak = [c for c, s in leakage.items() if s >= p["leakage_critical"]]
-    warn_leak = [c for c, s in leakage.items() if p["leakage_warning"] <= s < p["leakage_critical"]]
-    score_name = "balanced accuracy" if classification else "R²"
+
+def leakage(a: AuditData) -> Findings:
+    scores, critical, warning = a.leakage, a.settings["leakage_critical"], a.settings["leakage_warning"]
+    critical_leak = [c for c, s in scores.items() if s >= critical]
+    warn_leak = [c for c, s in scores.items() if warning <= s < critical]
+    findings = []
     if critical_leak:
         findings.append(_finding(
             "leakage", "critical", "Suspected leakage: a column gives the answer away",
-            f"{_names(critical_leak)} alone predict{'s' if len(critical_leak) == 1 else ''} `{target}` almost perfectly "
-            f"({score_name} {max(leakage[c] for c in critical_leak):.3f}).",
+            f"{_names(critical_leak)} alone predict{'s' if len(critical_leak) == 1 else ''} `{a.target}` almost perfectly "
+            f"({a.score_name} {max(scores[c] for c in critical_leak):.3f}).",
             "Check whether the column is known before the target in real use (e.g. it is computed from the target, or "
             "recorded afterwards). If so, drop it (data.edit.drop): otherwise the model looks excellent here and fails "
             "in practice.", critical_leak))
     if warn_leak:
         findings.append(_finding(
             "leakage_strong", "warning", "A column is a very strong predictor on its own",
-            f"{_names(warn_leak)} alone {_verb(warn_leak, 'reaches', 'reach')} {score_name} {max(leakage[c] for c in warn_leak):.3f}.",
+            f"{_names(warn_leak)} alone {_verb(warn_leak, 'reaches', 'reach')} {a.score_name} {max(scores[c] for c in warn_leak):.3f}.",
             "Possibly fine, but make sure it is available at prediction time and not derived from the target.", warn_leak))
+    return findings
 
-    # train/test shift
-    shift = check_shift(dataset, schema, sample_rows=int(p["sample_rows"]), seed=seed)
-    shifted = [c for c, s in shift.items() if s["statistic"] > p["shift_threshold"] and s["pvalue"] < p["shift_pvalue"]]
-    if shifted:
-        worst = max(shifted, key=lambda c: shift[c]["statistic"])
-        findings.append(_finding(
-            "shift", "warning", "Test rows differ from training rows",
-            f"{_names(shifted)} {_verb(shifted, 'is', 'are')} distributed differently in the test split (largest gap: `{worst}`, "
-            f"{shift[worst]['statistic']:.2f}).",
-            "Expected with a time or group split; with a random split it suggests the test score will not match "
-            "training. Check how the data was collected.", shifted))
 
-    # size
-    n_train = int((dataset["split"] != "test").sum())
-    if n_train < 100:
-        findings.append(_finding("small", "warning", "Very few rows", f"Only {n_train} rows are available for training.",
-                                 "Scores will vary a lot between runs; collect more data if you can."))
+def train_test_shift(a: AuditData) -> Findings:
+    shift = a.shift
+    shifted = [c for c, s in shift.items()
+               if s["statistic"] > a.settings["shift_threshold"] and s["pvalue"] < a.settings["shift_pvalue"]]
+    if not shifted:
+        return []
+    worst = max(shifted, key=lambda c: shift[c]["statistic"])
+    return [_finding(
+        "shift", "warning", "Test rows differ from training rows",
+        f"{_names(shifted)} {_verb(shifted, 'is', 'are')} distributed differently in the test split (largest gap: `{worst}`, "
+        f"{shift[worst]['statistic']:.2f}).",
+        "Expected with a time or group split; with a random split it suggests the test score will not match "
+        "training. Check how the data was collected.", shifted)]
 
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: order[f["severity"]])
-    severity_counts = {s: sum(f["severity"] == s for f in findings) for s in SEVERITIES}
+
+def too_few_rows(a: AuditData) -> Findings:
+    n_train = int((a.dataset["split"] != "test").sum())
+    if n_train >= 100:
+        return []
+    return [_finding("small", "warning", "Very few rows", f"Only {n_train} rows are available for training.",
+                     "Scores will vary a lot between runs; collect more data if you can.")]
+
+
+# The audit, in order; findings are then sorted by severity (stable, so this order holds within a severity).
+CHECKS = (source_notes, missing_values, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
+          high_cardinality_columns, free_text_columns, personal_columns, class_balance, target_skew,
+          extreme_values, leakage, train_test_shift, too_few_rows)
+
+
+def _verdict(severity_counts: dict[str, int]) -> str:
     if severity_counts["critical"]:
-        verdict = "needs attention: fix the critical findings before trusting any model"
-    elif severity_counts["warning"]:
-        verdict = "usable, with warnings worth reading"
-    else:
-        verdict = "usable: nothing serious found"
-    split_counts = dataset["split"].value_counts()
+        return "needs attention: fix the critical findings before trusting any model"
+    if severity_counts["warning"]:
+        return "usable, with warnings worth reading"
+    return "usable: nothing serious found"
+
+
+def audit(dataset: pd.DataFrame, schema: dict[str, Any], params: dict[str, Any] | None = None) -> tuple[dict[str, Any], str]:
+    """The audit report (dict) and its plain-language markdown: every check of ``CHECKS`` in turn."""
+    a = AuditData(dataset, schema, audit_settings(params))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings = sorted((f for check in CHECKS for f in check(a)), key=lambda f: order[f["severity"]])
+    severity_counts = {s: sum(f["severity"] == s for f in findings) for s in SEVERITIES}
     report = {
-        "summary": {
-            "n_rows": n_rows,
-            "n_columns": len(data_columns),
-            "n_features": len(features),
-            "n_ignored_columns": len(ignored),
-            "target": target,
-            "problem_type": schema["problem_type"],
-            "split_method": schema.get("split_method"),
-            "splits": {s: int(split_counts.get(s, 0)) for s in ("train", "val", "test")},
-            "n_duplicate_rows": n_dupes,
-            "sampled_rows": int(len(sample)) if sampled else None,
-            "verdict": verdict,
-        },
+        "summary": _summary(a, _verdict(severity_counts)),
         "severity_counts": severity_counts,
         "findings": findings,
-        "columns": profiles,
-        "missing_rate": missing,
-        "target": target_info,
-        "outliers": outliers,
-        "leakage": {"rule": LEAKAGE_RULE.format(critical=p["leakage_critical"], warning=p["leakage_warning"]),
-                    "metric": score_name, "scores": leakage},
-        "shift": {"rule": SHIFT_RULE.format(threshold=p["shift_threshold"], pvalue=p["shift_pvalue"]), "columns": shift},
-        "settings": p,
+        "columns": a.profiles,
+        "missing_rate": a.missing,
+        "target": a.target_info,
+        "outliers": a.outliers,
+        "leakage": {"rule": LEAKAGE_RULE.format(critical=a.settings["leakage_critical"], warning=a.settings["leakage_warning"]),
+                    "metric": a.score_name, "scores": a.leakage},
+        "shift": {"rule": SHIFT_RULE.format(threshold=a.settings["shift_threshold"], pvalue=a.settings["shift_pvalue"]),
+                  "columns": a.shift},
+        "settings": a.settings,
     }
     return report, render_markdown(report, schema)
+
+
+def _summary(a: AuditData, verdict: str) -> dict[str, Any]:
+    split_counts = a.dataset["split"].value_counts()
+    return {
+        "n_rows": a.n_rows,
+        "n_columns": len(a.data_columns),
+        "n_features": len(a.features),
+        "n_ignored_columns": len([c for c in a.data_columns if c not in a.features and c != a.target]),
+        "target": a.target,
+        "problem_type": a.schema["problem_type"],
+        "split_method": a.schema.get("split_method"),
+        "splits": {s: int(split_counts.get(s, 0)) for s in ("train", "val", "test")},
+        "n_duplicate_rows": a.n_duplicates,
+        "sampled_rows": int(len(a.sample)) if len(a.sample) < a.n_rows else None,
+        "verdict": verdict,
+    }
 
 
 _ICON = {"critical": "CRITICAL", "warning": "Warning", "info": "Note"}
@@ -449,42 +570,55 @@ def _cell(text: Any) -> str:
 def render_markdown(report: dict[str, Any], schema: dict[str, Any]) -> str:
     """The report in plain language for someone who is not a data scientist."""
     s = report["summary"]
-    t = report["target"]
+    counts = report["severity_counts"]
     lines = [f"# Data check: can we learn to predict `{s['target']}`?", ""]
     lines += [f"**Verdict: {s['verdict']}.**", ""]
-    counts = report["severity_counts"]
     lines += [f"{counts['critical']} critical problem(s), {counts['warning']} warning(s), {counts['info']} note(s).", ""]
-    lines += ["## At a glance", ""]
+    for section in (_glance_lines, _findings_lines, _target_lines, _columns_lines, _reading_guide_lines):
+        lines += section(report)
+    return "\n".join(lines)
+
+
+def _glance_lines(report: dict[str, Any]) -> list[str]:
+    s, t = report["summary"], report["target"]
     kind = {"regression": "a number (regression)", "binary": "one of two classes (binary classification)",
             "multiclass": "one of several classes (multiclass classification)"}[s["problem_type"]]
-    lines += [
-        f"- **{s['n_rows']:,} rows** and **{s['n_columns']} columns**; {s['n_features']} are used to predict, "
-        f"{s['n_ignored_columns']} {'is' if s['n_ignored_columns'] == 1 else 'are'} ignored.",
-        f"- The target `{s['target']}` is {kind}. Why: {t.get('rule')}",
-        f"- Rows are split into {s['splits']['train']:,} for training"
-        + (f", {s['splits']['val']:,} for validation" if s["splits"]["val"] else "")
-        + f" and {s['splits']['test']:,} kept aside for the final test ({s['split_method']} split).",
-        f"- Exact duplicate rows: {s['n_duplicate_rows']:,}.",
-    ]
+    lines = ["## At a glance", "",
+             f"- **{s['n_rows']:,} rows** and **{s['n_columns']} columns**; {s['n_features']} are used to predict, "
+             f"{s['n_ignored_columns']} {'is' if s['n_ignored_columns'] == 1 else 'are'} ignored.",
+             f"- The target `{s['target']}` is {kind}. Why: {t.get('rule')}",
+             f"- Rows are split into {s['splits']['train']:,} for training"
+             + (f", {s['splits']['val']:,} for validation" if s["splits"]["val"] else "")
+             + f" and {s['splits']['test']:,} kept aside for the final test ({s['split_method']} split).",
+             f"- Exact duplicate rows: {s['n_duplicate_rows']:,}."]
     if s.get("sampled_rows"):
         lines.append(f"- The slower checks (extreme values, leakage, train/test differences) looked at a random sample of {s['sampled_rows']:,} rows.")
-    lines.append("")
-    lines += ["## What we found", ""]
-    if report["findings"]:
-        lines += ["| severity | finding | details | what to do |", "|---|---|---|---|"]
-        for f in report["findings"]:
-            lines.append(f"| {_ICON[f['severity']]} | {_cell(f['title'])} | {_cell(f['detail'])} | {_cell(f['action'])} |")
-    else:
-        lines.append("No problems found.")
-    lines += ["", "## The target", ""]
+    return lines + [""]
+
+
+def _findings_lines(report: dict[str, Any]) -> list[str]:
+    lines = ["## What we found", ""]
+    if not report["findings"]:
+        return lines + ["No problems found."]
+    lines += ["| severity | finding | details | what to do |", "|---|---|---|---|"]
+    for f in report["findings"]:
+        lines.append(f"| {_ICON[f['severity']]} | {_cell(f['title'])} | {_cell(f['detail'])} | {_cell(f['action'])} |")
+    return lines
+
+
+def _target_lines(report: dict[str, Any]) -> list[str]:
+    t = report["target"]
+    lines = ["", "## The target", ""]
     if "class_counts" in t:
         total = sum(t["class_counts"].values())
         lines += ["| class | rows | share |", "|---|---|---|"]
-        lines += [f"| {_cell(k)} | {v:,} | {_pct(v / total)} |" for k, v in t["class_counts"].items()]
-    else:
-        lines.append(f"Ranges from {t['min']:.4g} to {t['max']:.4g}; average {t['mean']:.4g} (spread, standard deviation, {t['std']:.4g}).")
-    lines += ["", "## The columns", "",
-              "| column | type | used? | missing | distinct values | notes |", "|---|---|---|---|---|---|"]
+        return lines + [f"| {_cell(k)} | {v:,} | {_pct(v / total)} |" for k, v in t["class_counts"].items()]
+    return lines + [f"Ranges from {t['min']:.4g} to {t['max']:.4g}; average {t['mean']:.4g} (spread, standard deviation, {t['std']:.4g})."]
+
+
+def _columns_lines(report: dict[str, Any]) -> list[str]:
+    lines = ["", "## The columns", "",
+             "| column | type | used? | missing | distinct values | notes |", "|---|---|---|---|---|---|"]
     leakage = report["leakage"]["scores"]
     for pr in report["columns"]:
         notes = []
@@ -496,7 +630,11 @@ def render_markdown(report: dict[str, Any], schema: dict[str, Any]) -> str:
             notes.append(f"ignored: {pr['reason']}")
         used = {"target": "target", "feature": "yes", "ignored": "no"}[pr["role"]]
         lines.append(f"| {_cell(pr['column'])} | {pr['type']} | {used} | {_pct(pr['missing_rate'])} | {pr['n_unique']:,} | {_cell('; '.join(notes))} |")
-    lines += [
+    return lines
+
+
+def _reading_guide_lines(report: dict[str, Any]) -> list[str]:
+    return [
         "", "## How to read this", "",
         "- **CRITICAL**: results cannot be trusted until this is fixed. **Warning**: worth checking, the run goes on. "
         "**Note**: for information.",
@@ -507,4 +645,3 @@ def render_markdown(report: dict[str, Any], schema: dict[str, Any]) -> str:
         f"- Train/test check: {report['shift']['rule']}",
         "",
     ]
-    return "\n".join(lines)

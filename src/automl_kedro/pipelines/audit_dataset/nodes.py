@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from automl_kedro.data.audit import audit
+from automl_kedro.data.audit import audit, audit_settings
 from automl_kedro.data.figures import audit_figures
 
 logger = logging.getLogger(__name__)
@@ -14,14 +14,10 @@ logger = logging.getLogger(__name__)
 
 def audit_dataset(dataset: pd.DataFrame, schema: dict[str, Any], params_audit: dict[str, Any]):
     """Check the data -> (audit_report, audit_report_md, plots)."""
-    params_audit = dict(params_audit or {})
-    report, markdown = audit(dataset, schema, params_audit)
-    plots = audit_figures(
-        dataset, schema, report,
-        top_n=int(params_audit.get("top_n", 20)),
-        sample_rows=int(params_audit.get("plot_sample_rows", 20_000)),
-        seed=int(params_audit.get("seed", 42)),
-    )
+    settings = audit_settings(params_audit)  # defaults from AuditParams, the one source
+    report, markdown = audit(dataset, schema, settings)
+    plots = audit_figures(dataset, schema, report, top_n=int(settings["top_n"]),
+                          sample_rows=int(settings["plot_sample_rows"]), seed=int(settings["seed"]))
     for finding in report["findings"]:
         if finding["severity"] != "info":
             logger.warning("audit %s: %s — %s", finding["severity"], finding["title"], finding["detail"])
