@@ -186,6 +186,14 @@ def _check_header_and_fields(text: str, delimiter: str, path: str) -> list[str]:
 
 def read_table(path: str, *, delimiter: str | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, ReadInfo]:
     """Read a CSV or Parquet file into a DataFrame, refusing empty, header-only and malformed files."""
+    file, size = _existing_file(path)
+    if file.suffix.lower() in PARQUET_SUFFIXES:
+        return _read_parquet(file, path, size)
+    return _read_csv(file, path, size, delimiter, encoding)
+
+
+def _existing_file(path: str) -> tuple[Path, int]:
+    """The file and its size; a missing file (with close names suggested), a folder or 0 bytes is refused."""
     file = Path(path)
     if not file.exists():
         parent = file.parent if str(file.parent) else Path(".")
@@ -203,44 +211,64 @@ def read_table(path: str, *, delimiter: str | None = None, encoding: str | None 
     size = file.stat().st_size
     if size == 0:
         raise AutoMLInputError(f"Data file {path} is empty (0 bytes). Point data.path at a file with a header and rows.")
-    suffix = file.suffix.lower()
-    if suffix in PARQUET_SUFFIXES:
-        info = ReadInfo(path=str(path), format="parquet", n_bytes=size, content_sha256=file_sha256(file))
-        try:
-            table = pd.read_parquet(file)
-        except Exception as exc:  # pyarrow raises several types for corrupt files
-            raise AutoMLInputError(f"{path} is not a readable Parquet file ({exc}). Re-export it or use CSV.") from None
-        dupes = table.columns[table.columns.duplicated()].tolist()
-        if dupes:
-            raise AutoMLInputError(f"{path} has duplicate column names: {dupes}. Rename them so every column is unique.")
-        table.columns = [str(c) for c in table.columns]
-        if table.empty:
-            raise AutoMLInputError(f"Data file {path} has columns but no rows. Point data.path at a file with data.")
-        return table, info
+    return file, size
+
+
+def _read_parquet(file: Path, path: str, size: int) -> tuple[pd.DataFrame, ReadInfo]:
+    info = ReadInfo(path=str(path), format="parquet", n_bytes=size, content_sha256=file_sha256(file))
+    try:
+        table = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise AutoMLInputError(f"{path} is not a readable Parquet file ({exc}). Re-export it or use CSV.") from None
+    dupes = table.columns[table.columns.duplicated()].tolist()
+    if dupes:
+        raise AutoMLInputError(f"{path} has duplicate column names: {dupes}. Rename them so every column is unique.")
+    table.columns = [str(c) for c in table.columns]
+    if table.empty:
+        raise AutoMLInputError(f"Data file {path} has columns but no rows. Point data.path at a file with data.")
+    return table, info
+
+
+def _read_csv(file: Path, path: str, size: int, delimiter: str | None,
+              encoding: str | None) -> tuple[pd.DataFrame, ReadInfo]:
+    """Decode, find the delimiter, check the header and every row's width, then parse."""
     raw = file.read_bytes()
     info = ReadInfo(path=str(path), format="csv", n_bytes=size, content_sha256=hashlib.sha256(raw).hexdigest())
     if not raw.strip():
         raise AutoMLInputError(f"Data file {path} is empty (only blank space). Point data.path at a file with a header and rows.")
-    text, used_encoding, notes = _decode(raw, str(path), encoding)
+    text, info.encoding, notes = _decode(raw, str(path), encoding)
     del raw
-    info.encoding = used_encoding
     info.notes.extend(notes)
-    if delimiter is None:
-        delimiter = _sniff_delimiter(text)
-        if delimiter != ",":
-            info.notes.append(
-                f"The file is {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated; this was detected "
-                "automatically (set data.delimiter to force it)."
-            )
-    elif delimiter in ("\\t", "tab"):
-        delimiter = "\t"
-    info.delimiter = delimiter
-    header = _check_header_and_fields(text, delimiter, str(path))
+    info.delimiter = _resolve_delimiter(text, delimiter, info.notes)
+    header = _check_header_and_fields(text, info.delimiter, str(path))
     if len(header) < 2:
         info.notes.append(
             "The file has a single column; if it should have more, its separator was not recognised "
             "(set data.delimiter)."
         )
+    table = _parse_csv(text, info.delimiter, path)
+    if table.empty:
+        raise AutoMLInputError(
+            f"Data file {path} has a header ({len(header)} columns) but no data rows. Add rows or point data.path at another file."
+        )
+    return table, info
+
+
+def _resolve_delimiter(text: str, delimiter: str | None, notes: list[str]) -> str:
+    """The given delimiter (``\\t`` or ``tab`` meaning a tab), or the detected one (noted when not a comma)."""
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text)
+        if delimiter != ",":
+            notes.append(
+                f"The file is {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated; this was detected "
+                "automatically (set data.delimiter to force it)."
+            )
+    elif delimiter in ("\\t", "tab"):
+        delimiter = "\t"
+    return delimiter
+
+
+def _parse_csv(text: str, delimiter: str, path: str) -> pd.DataFrame:
     try:
         table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, low_memory=False)
     except pd.errors.EmptyDataError:
@@ -250,8 +278,4 @@ def read_table(path: str, *, delimiter: str | None = None, encoding: str | None 
         where = f" at line {match.group(1)}" if match else ""
         raise AutoMLInputError(f"{path} could not be parsed as CSV{where}: {exc}. Fix that row or set data.delimiter.") from None
     table.columns = [str(c).strip() for c in table.columns]
-    if table.empty:
-        raise AutoMLInputError(
-            f"Data file {path} has a header ({len(header)} columns) but no data rows. Add rows or point data.path at another file."
-        )
-    return table, info
+    return table

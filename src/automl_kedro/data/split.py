@@ -61,68 +61,17 @@ def make_split(
     time_column: str | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Array of ``train`` / ``val`` / ``test`` labels (aligned with ``table``) and the settings used."""
-    n = len(table)
     method_used = resolve_method(method, problem_type, group_column, time_column)
-    n_test, n_val = _sizes(n, test_size, val_size)
-    labels = np.full(n, "train", dtype=object)
+    n_test, n_val = _sizes(len(table), test_size, val_size)
     notes: list[str] = []
-    positions = np.arange(n)
     if method_used == "stratified" and problem_type == "regression":
         raise AutoMLInputError("split.method=stratified needs a classification target; use random, group or time.")
     if method_used in ("random", "stratified"):
-        stratify = table[target].astype(str).to_numpy() if method_used == "stratified" else None
-        if stratify is not None:
-            counts = pd.Series(stratify).value_counts()
-            needed = 2 if n_val == 0 else 3
-            if counts.min() < needed:
-                notes.append(
-                    f"Class {counts.idxmin()!r} has only {counts.min()} row(s), too few to stratify; the split is random."
-                )
-                method_used, stratify = "random", None
-        rest, test_pos = train_test_split(positions, test_size=n_test, random_state=seed, stratify=stratify)
-        labels[test_pos] = "test"
-        if n_val:
-            strat_rest = stratify[rest] if stratify is not None else None
-            _, val_pos = train_test_split(rest, test_size=n_val, random_state=seed, stratify=strat_rest)
-            labels[val_pos] = "val"
+        labels, method_used, notes = _shuffled_split(table, target, method_used, n_test, n_val, seed)
     elif method_used == "group":
-        if not group_column:
-            raise AutoMLInputError("split.method=group needs split.group_column (the column whose rows must stay together).")
-        check_columns_exist(table, [group_column], "split.group_column")
-        groups = table[group_column].astype(str).where(table[group_column].notna(), "<missing>").to_numpy()
-        unique, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
-        if len(unique) < 3:
-            raise AutoMLInputError(
-                f"split.group_column {group_column!r} has only {len(unique)} group(s); a group split needs at least 3."
-            )
-        order = np.random.default_rng(seed).permutation(len(unique))
-        assignment = np.full(len(unique), "train", dtype=object)
-        filled_test = filled_val = 0
-        for g in order:
-            if filled_test < n_test:
-                assignment[g], filled_test = "test", filled_test + counts[g]
-            elif filled_val < n_val:
-                assignment[g], filled_val = "val", filled_val + counts[g]
-        if (assignment == "train").sum() == 0:
-            raise AutoMLInputError(f"split.group_column {group_column!r}: the groups are too large to leave any for training.")
-        labels = assignment[inverse]
-    elif method_used == "time":
-        if not time_column:
-            raise AutoMLInputError("split.method=time needs split.time_column (the column that orders rows in time).")
-        check_columns_exist(table, [time_column], "split.time_column")
-        times = table[time_column]
-        if not pd.api.types.is_numeric_dtype(times) and not pd.api.types.is_datetime64_any_dtype(times):
-            times = pd.to_datetime(times, errors="coerce", format="mixed")
-        missing = int(times.isna().sum())
-        if missing:
-            raise AutoMLInputError(
-                f"split.time_column {time_column!r} has {missing} missing or unreadable value(s); a time split needs "
-                "every row dated. Fill them (data.edit.fillna) or drop those rows (data.edit.query)."
-            )
-        order = np.argsort(times.to_numpy(), kind="stable")
-        labels[order[n - n_test:]] = "test"
-        if n_val:
-            labels[order[n - n_test - n_val: n - n_test]] = "val"
+        labels = _group_split(table, group_column, n_test, n_val, seed)
+    else:
+        labels = _time_split(table, time_column, n_test, n_val)
     settings = {
         "method": method_used,
         "method_requested": method,
@@ -134,3 +83,74 @@ def make_split(
         "notes": notes,
     }
     return labels, settings
+
+
+def _shuffled_split(table: pd.DataFrame, target: str, method: str, n_test: int, n_val: int,
+                    seed: int) -> tuple[np.ndarray, str, list[str]]:
+    """Random or stratified labels -> (labels, method used, notes); too rare a class falls back to random."""
+    n = len(table)
+    labels = np.full(n, "train", dtype=object)
+    notes: list[str] = []
+    stratify = table[target].astype(str).to_numpy() if method == "stratified" else None
+    if stratify is not None:
+        counts = pd.Series(stratify).value_counts()
+        needed = 2 if n_val == 0 else 3
+        if counts.min() < needed:
+            notes.append(
+                f"Class {counts.idxmin()!r} has only {counts.min()} row(s), too few to stratify; the split is random."
+            )
+            method, stratify = "random", None
+    rest, test_pos = train_test_split(np.arange(n), test_size=n_test, random_state=seed, stratify=stratify)
+    labels[test_pos] = "test"
+    if n_val:
+        strat_rest = stratify[rest] if stratify is not None else None
+        _, val_pos = train_test_split(rest, test_size=n_val, random_state=seed, stratify=strat_rest)
+        labels[val_pos] = "val"
+    return labels, method, notes
+
+
+def _group_split(table: pd.DataFrame, group_column: str | None, n_test: int, n_val: int, seed: int) -> np.ndarray:
+    """Whole groups, in a seeded random order, fill test, then val; the rest is train."""
+    if not group_column:
+        raise AutoMLInputError("split.method=group needs split.group_column (the column whose rows must stay together).")
+    check_columns_exist(table, [group_column], "split.group_column")
+    groups = table[group_column].astype(str).where(table[group_column].notna(), "<missing>").to_numpy()
+    unique, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    if len(unique) < 3:
+        raise AutoMLInputError(
+            f"split.group_column {group_column!r} has only {len(unique)} group(s); a group split needs at least 3."
+        )
+    order = np.random.default_rng(seed).permutation(len(unique))
+    assignment = np.full(len(unique), "train", dtype=object)
+    filled_test = filled_val = 0
+    for g in order:
+        if filled_test < n_test:
+            assignment[g], filled_test = "test", filled_test + counts[g]
+        elif filled_val < n_val:
+            assignment[g], filled_val = "val", filled_val + counts[g]
+    if (assignment == "train").sum() == 0:
+        raise AutoMLInputError(f"split.group_column {group_column!r}: the groups are too large to leave any for training.")
+    return assignment[inverse]
+
+
+def _time_split(table: pd.DataFrame, time_column: str | None, n_test: int, n_val: int) -> np.ndarray:
+    """The newest rows are test, the ones before them val, the oldest train."""
+    if not time_column:
+        raise AutoMLInputError("split.method=time needs split.time_column (the column that orders rows in time).")
+    check_columns_exist(table, [time_column], "split.time_column")
+    times = table[time_column]
+    if not pd.api.types.is_numeric_dtype(times) and not pd.api.types.is_datetime64_any_dtype(times):
+        times = pd.to_datetime(times, errors="coerce", format="mixed")
+    missing = int(times.isna().sum())
+    if missing:
+        raise AutoMLInputError(
+            f"split.time_column {time_column!r} has {missing} missing or unreadable value(s); a time split needs "
+            "every row dated. Fill them (data.edit.fillna) or drop those rows (data.edit.query)."
+        )
+    n = len(table)
+    labels = np.full(n, "train", dtype=object)
+    order = np.argsort(times.to_numpy(), kind="stable")
+    labels[order[n - n_test:]] = "test"
+    if n_val:
+        labels[order[n - n_test - n_val: n - n_test]] = "val"
+    return labels
