@@ -5,12 +5,17 @@ every finding carries ``severity`` (``info`` | ``warning`` | ``critical``), a pl
 ``title`` and ``detail``, and ``action`` (what to do). Expensive checks (outliers, leakage,
 train/test shift) run on a seeded sample of at most ``sample_rows`` rows so that a million rows
 stay tractable; counts (missing values, duplicates, distinct values) use every row.
+
+The audit is the ordered list ``CHECKS``: each check is a small function reading an
+:class:`AuditData` (the table, its schema, the settings and the measurements shared by the checks and
+the report) and returning its findings. Thresholds come from :class:`AuditParams` (``audit_settings``).
+Adding a check is writing one such function and listing it.
 """
 from __future__ import annotations
 
 import warnings
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -300,6 +305,12 @@ def _outliers(sample: pd.DataFrame, columns: list[str], k: float) -> dict[str, d
 Findings = list[dict[str, Any]]
 
 
+def _about_columns(fid: str, severity: str, title: str, columns: list[str],
+                   detail: Callable[[list[str]], str], action: str) -> Findings:
+    """One finding naming ``columns`` (``detail(columns)`` words it), or none when there are none."""
+    return [_finding(fid, severity, title, detail(columns), action, columns)] if columns else []
+
+
 # -- the checks: each reads the AuditData and returns its findings, in the order they are listed ---------
 def source_notes(a: AuditData) -> Findings:
     """Notes from reading and building (semicolon / Latin-1 files, rows without target, split fallbacks)."""
@@ -324,21 +335,17 @@ def missing_values(a: AuditData) -> Findings:
     threshold, missing = a.settings["missing_warning"], a.missing
     heavy = [c for c, r in missing.items() if r >= threshold and c in a.features]
     any_missing = [c for c, r in missing.items() if r > 0 and c in a.features]
-    findings = []
-    if heavy:
-        findings.append(_finding(
-            "missing_many", "warning", "Columns with many missing values",
-            f"{_names(heavy)} {'is' if len(heavy) == 1 else 'are'} empty in at least {_pct(threshold)} of rows "
-            f"(worst: `{max(heavy, key=missing.get)}` at {_pct(max(missing[c] for c in heavy))}).",
-            "They are filled in automatically (imputation), but such filled values carry little information. "
-            "Check why they are missing; drop the column (data.edit.drop) if it is mostly empty.", heavy))
-    if any_missing and len(any_missing) > len(heavy):
-        light = [c for c in any_missing if c not in heavy]
-        findings.append(_finding(
-            "missing_some", "info", "Some missing values",
-            f"{_names(light)} {_verb(light, 'has', 'have')} a few empty cells (at most {_pct(max(missing[c] for c in light))}).",
-            "Nothing to do: preprocessing fills them (median for numbers, most frequent value for categories).", light))
-    return findings
+    light = [c for c in any_missing if c not in heavy] if len(any_missing) > len(heavy) else []
+    return _about_columns(
+        "missing_many", "warning", "Columns with many missing values", heavy,
+        lambda cols: f"{_names(cols)} {'is' if len(cols) == 1 else 'are'} empty in at least {_pct(threshold)} of rows "
+                     f"(worst: `{max(cols, key=missing.get)}` at {_pct(max(missing[c] for c in cols))}).",
+        "They are filled in automatically (imputation), but such filled values carry little information. "
+        "Check why they are missing; drop the column (data.edit.drop) if it is mostly empty.",
+    ) + _about_columns(
+        "missing_some", "info", "Some missing values", light,
+        lambda cols: f"{_names(cols)} {_verb(cols, 'has', 'have')} a few empty cells (at most {_pct(max(missing[c] for c in cols))}).",
+        "Nothing to do: preprocessing fills them (median for numbers, most frequent value for categories).")
 
 
 def duplicate_rows(a: AuditData) -> Findings:
@@ -353,54 +360,49 @@ def duplicate_rows(a: AuditData) -> Findings:
 
 
 def constant_columns(a: AuditData) -> Findings:
-    constant = [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("constant")]
-    if not constant:
-        return []
-    return [_finding("constant", "info", "Columns with a single value",
-                     f"{_names(constant)} {_verb(constant, 'holds', 'hold')} one value (or nothing) in every row.",
-                     "They carry no information and are left out of the model automatically.", constant)]
+    return _about_columns(
+        "constant", "info", "Columns with a single value",
+        [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("constant")],
+        lambda cols: f"{_names(cols)} {_verb(cols, 'holds', 'hold')} one value (or nothing) in every row.",
+        "They carry no information and are left out of the model automatically.")
 
 
 def near_constant_columns(a: AuditData) -> Findings:
     threshold = a.settings["near_constant"]
-    near = [c for c in a.features if a.by_column[c]["top_value_share"] >= threshold and a.by_column[c]["n_unique"] > 1]
-    if not near:
-        return []
-    return [_finding("near_constant", "warning", "Columns that almost never change",
-                     f"In {_names(near)} one value covers at least {_pct(threshold)} of rows.",
-                     "They rarely help and can mislead on rare values; consider dropping them (data.edit.drop).", near)]
+    return _about_columns(
+        "near_constant", "warning", "Columns that almost never change",
+        [c for c in a.features if a.by_column[c]["top_value_share"] >= threshold and a.by_column[c]["n_unique"] > 1],
+        lambda cols: f"In {_names(cols)} one value covers at least {_pct(threshold)} of rows.",
+        "They rarely help and can mislead on rare values; consider dropping them (data.edit.drop).")
 
 
 def id_like_columns(a: AuditData) -> Findings:
-    id_like = [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("id") or why == "the id column"]
-    if not id_like:
-        return []
-    return [_finding("id_like", "warning", "ID-like columns",
-                     f"{_names(id_like)} {_verb(id_like, 'looks like an identifier', 'look like identifiers')} (a different value in nearly every row).",
-                     "They are left out of the model: an identifier cannot generalise to new rows. If one is a real "
-                     "feature, force its type with data.column_types.", id_like)]
+    return _about_columns(
+        "id_like", "warning", "ID-like columns",
+        [c for c, why in a.schema.get("excluded_columns", {}).items() if why.startswith("id") or why == "the id column"],
+        lambda cols: f"{_names(cols)} {_verb(cols, 'looks like an identifier', 'look like identifiers')} "
+                     "(a different value in nearly every row).",
+        "They are left out of the model: an identifier cannot generalise to new rows. If one is a real "
+        "feature, force its type with data.column_types.")
 
 
 def high_cardinality_columns(a: AuditData) -> Findings:
     limit = a.settings["high_cardinality"]
-    high_card = [c for c in a.features if a.types.get(c) == "categorical" and a.by_column[c]["n_unique"] > limit]
-    if not high_card:
-        return []
-    return [_finding("high_cardinality", "warning", "Categories with very many values",
-                     f"{_names(high_card)} {_verb(high_card, 'has', 'have')} more than {limit} distinct values "
-                     f"(`{high_card[0]}`: {a.by_column[high_card[0]]['n_unique']}).",
-                     "One-hot encoding would create too many columns; they are encoded by frequency instead "
-                     "(featurize high_cardinality_encoder). Group rare values if you know the domain.", high_card)]
+    return _about_columns(
+        "high_cardinality", "warning", "Categories with very many values",
+        [c for c in a.features if a.types.get(c) == "categorical" and a.by_column[c]["n_unique"] > limit],
+        lambda cols: f"{_names(cols)} {_verb(cols, 'has', 'have')} more than {limit} distinct values "
+                     f"(`{cols[0]}`: {a.by_column[cols[0]]['n_unique']}).",
+        "One-hot encoding would create too many columns; they are encoded by frequency instead "
+        "(featurize high_cardinality_encoder). Group rare values if you know the domain.")
 
 
 def free_text_columns(a: AuditData) -> Findings:
-    text_cols = [c for c in a.features if a.types.get(c) == "text"]
-    if not text_cols:
-        return []
-    return [_finding("free_text", "info", "Free-text columns",
-                     f"{_names(text_cols)} {_verb(text_cols, 'holds', 'hold')} free text.",
-                     "The default preprocessing summarises text by its length only; extract what matters "
-                     "(e.g. keywords) into separate columns if it is important.", text_cols)]
+    return _about_columns(
+        "free_text", "info", "Free-text columns", [c for c in a.features if a.types.get(c) == "text"],
+        lambda cols: f"{_names(cols)} {_verb(cols, 'holds', 'hold')} free text.",
+        "The default preprocessing summarises text by its length only; extract what matters "
+        "(e.g. keywords) into separate columns if it is important.")
 
 
 def personal_columns(a: AuditData) -> Findings:
@@ -462,40 +464,37 @@ def extreme_values(a: AuditData) -> Findings:
         "Tree models cope with them; linear models are sensitive.", worst)]
 
 
-def leakage(a: AuditData) -> Findings:
+def leaking_columns(a: AuditData) -> Findings:
     scores, critical, warning = a.leakage, a.settings["leakage_critical"], a.settings["leakage_warning"]
-    critical_leak = [c for c, s in scores.items() if s >= critical]
-    warn_leak = [c for c, s in scores.items() if warning <= s < critical]
-    findings = []
-    if critical_leak:
-        findings.append(_finding(
-            "leakage", "critical", "Suspected leakage: a column gives the answer away",
-            f"{_names(critical_leak)} alone predict{'s' if len(critical_leak) == 1 else ''} `{a.target}` almost perfectly "
-            f"({a.score_name} {max(scores[c] for c in critical_leak):.3f}).",
-            "Check whether the column is known before the target in real use (e.g. it is computed from the target, or "
-            "recorded afterwards). If so, drop it (data.edit.drop): otherwise the model looks excellent here and fails "
-            "in practice.", critical_leak))
-    if warn_leak:
-        findings.append(_finding(
-            "leakage_strong", "warning", "A column is a very strong predictor on its own",
-            f"{_names(warn_leak)} alone {_verb(warn_leak, 'reaches', 'reach')} {a.score_name} {max(scores[c] for c in warn_leak):.3f}.",
-            "Possibly fine, but make sure it is available at prediction time and not derived from the target.", warn_leak))
-    return findings
+    return _about_columns(
+        "leakage", "critical", "Suspected leakage: a column gives the answer away",
+        [c for c, s in scores.items() if s >= critical],
+        lambda cols: f"{_names(cols)} alone predict{'s' if len(cols) == 1 else ''} `{a.target}` almost perfectly "
+                     f"({a.score_name} {max(scores[c] for c in cols):.3f}).",
+        "Check whether the column is known before the target in real use (e.g. it is computed from the target, or "
+        "recorded afterwards). If so, drop it (data.edit.drop): otherwise the model looks excellent here and fails "
+        "in practice.",
+    ) + _about_columns(
+        "leakage_strong", "warning", "A column is a very strong predictor on its own",
+        [c for c, s in scores.items() if warning <= s < critical],
+        lambda cols: f"{_names(cols)} alone {_verb(cols, 'reaches', 'reach')} {a.score_name} {max(scores[c] for c in cols):.3f}.",
+        "Possibly fine, but make sure it is available at prediction time and not derived from the target.")
 
 
-def train_test_shift(a: AuditData) -> Findings:
+def shifted_columns(a: AuditData) -> Findings:
     shift = a.shift
-    shifted = [c for c, s in shift.items()
-               if s["statistic"] > a.settings["shift_threshold"] and s["pvalue"] < a.settings["shift_pvalue"]]
-    if not shifted:
-        return []
-    worst = max(shifted, key=lambda c: shift[c]["statistic"])
-    return [_finding(
+
+    def detail(cols: list[str]) -> str:
+        worst = max(cols, key=lambda c: shift[c]["statistic"])
+        return (f"{_names(cols)} {_verb(cols, 'is', 'are')} distributed differently in the test split "
+                f"(largest gap: `{worst}`, {shift[worst]['statistic']:.2f}).")
+
+    return _about_columns(
         "shift", "warning", "Test rows differ from training rows",
-        f"{_names(shifted)} {_verb(shifted, 'is', 'are')} distributed differently in the test split (largest gap: `{worst}`, "
-        f"{shift[worst]['statistic']:.2f}).",
+        [c for c, s in shift.items() if s["statistic"] > a.settings["shift_threshold"] and s["pvalue"] < a.settings["shift_pvalue"]],
+        detail,
         "Expected with a time or group split; with a random split it suggests the test score will not match "
-        "training. Check how the data was collected.", shifted)]
+        "training. Check how the data was collected.")
 
 
 def too_few_rows(a: AuditData) -> Findings:
@@ -509,7 +508,7 @@ def too_few_rows(a: AuditData) -> Findings:
 # The audit, in order; findings are then sorted by severity (stable, so this order holds within a severity).
 CHECKS = (source_notes, missing_values, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
           high_cardinality_columns, free_text_columns, personal_columns, class_balance, target_skew,
-          extreme_values, leakage, train_test_shift, too_few_rows)
+          extreme_values, leaking_columns, shifted_columns, too_few_rows)
 
 
 def _verdict(severity_counts: dict[str, int]) -> str:

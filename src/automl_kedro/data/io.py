@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -43,15 +43,7 @@ class ReadInfo:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "format": self.format,
-            "delimiter": self.delimiter,
-            "encoding": self.encoding,
-            "n_bytes": self.n_bytes,
-            "content_sha256": self.content_sha256,
-            "notes": list(self.notes),
-        }
+        return asdict(self)  # a copy: the notes list is not shared
 
 
 def resolve_source(path: str | None, dataset_id: str | None, fetch: DatasetFetcher | None = None) -> str:
