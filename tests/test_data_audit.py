@@ -102,3 +102,26 @@ def test_big_data_is_sampled_and_figures_have_the_right_titles():
     heat = figures["03_features/correlation_top"].data[0]
     assert heat.x[0] == "y (target)" and heat.x[1] == "a"
     assert sum(len(t.x) for t in figures["03_features/numeric_distributions"].data) <= 2 * 2000
+
+
+def test_the_audit_defaults_are_audit_params_and_the_shipped_yaml_states_them():
+    """One source for the audit thresholds: AuditParams; conf/base states exactly its defaults."""
+    import yaml
+
+    from automl_kedro.config.data import AuditParams
+    from automl_kedro.data.audit import audit_settings
+
+    shipped = yaml.safe_load((ROOT / "conf" / "base" / "parameters_audit_dataset.yml").read_text())["audit"]
+    assert shipped == AuditParams().model_dump()
+    assert audit_settings(None) == AuditParams().model_dump()
+    assert audit_settings({"missing_warning": 0.5, "seed": None}) == {**AuditParams().model_dump(), "missing_warning": 0.5}
+
+
+def test_a_threshold_moves_a_finding_and_is_reported_in_the_settings():
+    built = build_dataset({"path": str(PENGUINS), "target": "species"}, {})
+    default, _ = audit(built.dataset, built.schema)
+    strict, md = audit(built.dataset, built.schema, {"missing_warning": 0.02})
+    assert "missing_many" not in _ids(default) and _ids(default)["missing_some"]["columns"] == [
+        "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"]
+    assert _ids(strict)["missing_many"]["columns"] == ["sex"]  # 11 of 344 rows: 3.2%
+    assert strict["settings"]["missing_warning"] == 0.02 and "at least 2.0% of rows" in md
