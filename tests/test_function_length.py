@@ -17,6 +17,7 @@ CHECKED_MODULES = (
     "data/edit.py",
     "data/io.py",
     "data/split.py",
+    "ml/inverse_design.py",
     "pipelines/audit_dataset/nodes.py",
     "report/render.py",
     "report/risks.py",

@@ -82,54 +82,59 @@ def build_space(space: Any, predictor: Predictor, train_X: pd.DataFrame,
     bounds = predictor.domain.bounds()
     dims = []
     for col in features:
-        entry = given.get(col)
-        where = f"{setting}.{col}"
-        numeric = col in bounds["numeric"]
-        categorical = col in bounds["categories"]
-        integer = numeric and _whole_numbers(train_X[col])
-        if entry is None:
-            if numeric:
-                lo, hi = bounds["numeric"][col]
-                dims.append(Dimension(col, "int" if integer else "float", lo, hi))
-            elif categorical:
-                dims.append(Dimension(col, "choice", choices=list(bounds["categories"][col])))
-            else:  # datetime, text, id: held at the most common training value
-                mode = train_X[col].mode(dropna=True)
-                dims.append(Dimension(col, "fixed", value=None if mode.empty else mode.iloc[0]))
-            continue
-        if not isinstance(entry, dict):
-            raise AutoMLInputError(f"{where} must be an object: {{low, high}}, {{choices: [...]}} or {{fixed: v}}; "
-                                   f"got {entry!r}.")
-        keys = set(entry)
-        if not keys or keys - SPACE_KEYS or ("fixed" in keys and len(keys) > 1) or \
-                ("choices" in keys and keys & {"low", "high"}):
-            raise AutoMLInputError(f"{where}: give exactly one of {{low, high}}, {{choices: [...]}} or {{fixed: v}}; "
-                                   f"got keys {sorted(keys)}.")
-        if "fixed" in keys:
-            dims.append(Dimension(col, "fixed", value=entry["fixed"]))
-        elif "choices" in keys:
-            choices = entry["choices"]
-            if not isinstance(choices, list) or not choices:
-                raise AutoMLInputError(f"{where}.choices must be a non-empty list; got {choices!r}.")
-            dims.append(Dimension(col, "choice", choices=list(choices)))
+        integer = col in bounds["numeric"] and _whole_numbers(train_X[col])
+        if given.get(col) is None:
+            dims.append(_training_dimension(col, bounds, integer, train_X))
         else:
-            if not numeric:
-                kind = types.get(col, "non-numeric")
-                raise AutoMLInputError(f"{where}: {col!r} is a {kind} column; a range (low/high) needs a number "
-                                       f"column. Give {{choices: [...]}} or {{fixed: value}} instead.")
-            lo_default, hi_default = bounds["numeric"][col]
-            try:
-                lo = float(entry.get("low", lo_default))
-                hi = float(entry.get("high", hi_default))
-            except (TypeError, ValueError):
-                raise AutoMLInputError(f"{where}: low and high must be numbers; got {entry!r}.") from None
-            if lo > hi:
-                raise AutoMLInputError(f"{where}: low ({lo:g}) is above high ({hi:g}); swap them.")
-            dims.append(Dimension(col, "int" if integer and lo.is_integer() and hi.is_integer() else "float", lo, hi))
+            dims.append(_given_dimension(col, given[col], bounds, integer, types, f"{setting}.{col}"))
     if all(d.kind == "fixed" or (d.kind == "choice" and len(d.choices) == 1) or
            (d.kind in ("int", "float") and d.low == d.high) for d in dims):
         raise AutoMLInputError(f"{setting} leaves nothing to search: every column is fixed.")
     return dims
+
+
+def _training_dimension(col: str, bounds: dict[str, Any], integer: bool, train_X: pd.DataFrame) -> Dimension:
+    """A column the user left out: its training range or categories, else held at its most common value."""
+    if col in bounds["numeric"]:
+        lo, hi = bounds["numeric"][col]
+        return Dimension(col, "int" if integer else "float", lo, hi)
+    if col in bounds["categories"]:
+        return Dimension(col, "choice", choices=list(bounds["categories"][col]))
+    mode = train_X[col].mode(dropna=True)  # datetime, text, id: held at the most common training value
+    return Dimension(col, "fixed", value=None if mode.empty else mode.iloc[0])
+
+
+def _given_dimension(col: str, entry: Any, bounds: dict[str, Any], integer: bool, types: dict[str, str],
+                     where: str) -> Dimension:
+    """A column the user named: exactly one of {low, high}, {choices} or {fixed}, checked against its type."""
+    if not isinstance(entry, dict):
+        raise AutoMLInputError(f"{where} must be an object: {{low, high}}, {{choices: [...]}} or {{fixed: v}}; "
+                               f"got {entry!r}.")
+    keys = set(entry)
+    if not keys or keys - SPACE_KEYS or ("fixed" in keys and len(keys) > 1) or \
+            ("choices" in keys and keys & {"low", "high"}):
+        raise AutoMLInputError(f"{where}: give exactly one of {{low, high}}, {{choices: [...]}} or {{fixed: v}}; "
+                               f"got keys {sorted(keys)}.")
+    if "fixed" in keys:
+        return Dimension(col, "fixed", value=entry["fixed"])
+    if "choices" in keys:
+        choices = entry["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise AutoMLInputError(f"{where}.choices must be a non-empty list; got {choices!r}.")
+        return Dimension(col, "choice", choices=list(choices))
+    if col not in bounds["numeric"]:
+        kind = types.get(col, "non-numeric")
+        raise AutoMLInputError(f"{where}: {col!r} is a {kind} column; a range (low/high) needs a number "
+                               f"column. Give {{choices: [...]}} or {{fixed: value}} instead.")
+    lo_default, hi_default = bounds["numeric"][col]
+    try:
+        lo = float(entry.get("low", lo_default))
+        hi = float(entry.get("high", hi_default))
+    except (TypeError, ValueError):
+        raise AutoMLInputError(f"{where}: low and high must be numbers; got {entry!r}.") from None
+    if lo > hi:
+        raise AutoMLInputError(f"{where}: low ({lo:g}) is above high ({hi:g}); swap them.")
+    return Dimension(col, "int" if integer and lo.is_integer() and hi.is_integer() else "float", lo, hi)
 
 
 def _whole_numbers(values: pd.Series) -> bool:
