@@ -26,7 +26,7 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
-from automl_kedro.config.clearml import ClearMLConfig, clearml_config
+from automl_kedro.config.clearml import ClearMLConfig
 from automl_kedro.hooks import process_of as _process_of
 from automl_kedro.run_context import current, has_current
 from automl_kedro.tracking import naming
@@ -40,7 +40,7 @@ class ClearMLHook:
     """Publishes each phase (and train's candidates) to ClearML; see the module docstring."""
 
     def __init__(self) -> None:
-        self._config: ClearMLConfig = clearml_config(None)
+        self._config = ClearMLConfig()  # replaced by conf/<env>/clearml.yml in after_context_created
         self._config_loader: Any = None
         self._reset()
 
@@ -60,11 +60,6 @@ class ClearMLHook:
         """Read and validate ``conf/<env>/clearml.yml`` through the session's config loader."""
         self._config_loader = context.config_loader
         self._config = tracking_config(context.config_loader)
-
-    @property
-    def config(self) -> ClearMLConfig:
-        """The tracking configuration of the current session."""
-        return self._config
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
@@ -212,7 +207,7 @@ class ClearMLHook:
             name=naming.task_name(process, ctx.dataset_key, ctx.run_id),
             project=naming.project_name(ctx.user, ctx.dataset_key, cfg.project_root, cfg.project),
             tags=naming.phase_tags(process, ctx.run_id, ctx.dataset_key, cfg.tags),
-            sections=naming.phase_sections(process, ctx.params, self._config.model_dump(mode="json")),
+            sections=naming.phase_sections(process, ctx.params, cfg.model_dump(mode="json")),
             config=ctx.config(process),
             properties={"run_id": ctx.run_id, "dataset_key": ctx.dataset_key, "experiment": ctx.experiment,
                         "phase": process, "user": ctx.user, **upstream,

@@ -63,7 +63,7 @@ def _project_loader(project_path: Path | str, env: str | None):
     if not conf.is_dir():
         return None
     return OmegaConfigLoader(conf_source=str(conf), base_env="base", default_run_env="local", env=env,
-                             config_patterns={CONFIG_KEY: CONFIG_PATTERNS})
+                             config_patterns={CONFIG_KEY: list(CONFIG_PATTERNS)})
 
 
 def tracking_config(config_loader: Any) -> ClearMLConfig:
