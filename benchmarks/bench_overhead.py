@@ -45,7 +45,8 @@ evaluate_model(out[0], out[4], dataset, schema, dataset_info, info)
 '''
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str], tracking: str | None = None) -> float:
+    env = {**env, "AUTOML_CLEARML_MODE": tracking} if tracking else env
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -65,15 +66,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as runs:
         params = f"train.n_trials={args.n_trials},train.time_budget_s=null,run.runs_dir={runs}"
         contenders = {
-            "bare script (node functions)": [python, "-c", BARE, str(args.n_trials)],
-            "kedro run, clearml disabled": [kedro, "run", "--pipeline=train", "--params", params + ",clearml.mode=disabled"],
-            "kedro run, clearml offline": [kedro, "run", "--pipeline=train", "--params", params + ",clearml.mode=offline"],
+            "bare script (node functions)": ([python, "-c", BARE, str(args.n_trials)], None),
+            "kedro run, clearml disabled": ([kedro, "run", "--pipeline=train", "--params", params], "disabled"),
+            "kedro run, clearml offline": ([kedro, "run", "--pipeline=train", "--params", params], "offline"),
         }
         times: dict[str, list[float]] = {name: [] for name in contenders}
         for round_ in range(args.rounds):
             order = list(contenders) if round_ % 2 == 0 else list(reversed(contenders))
             for name in order:
-                times[name].append(timed(contenders[name], env))
+                command, tracking = contenders[name]
+                times[name].append(timed(command, env, tracking))
                 print(f"round {round_ + 1} {name}: {times[name][-1]:.1f} s", file=sys.stderr)
     base = statistics.median(times["bare script (node functions)"])
     print(f"\nbundled penguins data, train.n_trials={args.n_trials}, {args.rounds} rounds (median wall seconds, fresh process each)\n")

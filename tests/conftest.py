@@ -37,18 +37,24 @@ def nested(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_pipeline(project: Path, pipeline: str = "train", params: dict[str, Any] | None = None):
-    """Run a pipeline through a real KedroSession; return the run context it used."""
+def run_pipeline(project: Path, pipeline: str = "train", params: dict[str, Any] | None = None,
+                 tracking: str | None = None, env: str | None = None):
+    """Run a pipeline through a real KedroSession; return the run context it used.
+
+    ``tracking``: this run's ClearML mode (None: as the project's conf/<env>/clearml.yml says);
+    ``env``: Kedro's config environment (``kedro run --env``)."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
     from automl_kedro.run_context import current
+    from automl_kedro.tracking.settings import tracking_mode
 
     bootstrap_project(project)
     cwd = os.getcwd()
     os.chdir(project)  # relative data paths in parameters resolve from the project
     try:
-        with KedroSession.create(project_path=project, runtime_params=nested(params or {})) as session:
+        with tracking_mode(tracking), \
+                KedroSession.create(project_path=project, runtime_params=nested(params or {}), env=env) as session:
             session.run(pipeline_names=[pipeline])
         return current()
     finally:
@@ -57,12 +63,13 @@ def run_pipeline(project: Path, pipeline: str = "train", params: dict[str, Any] 
 
 @pytest.fixture
 def run(project: Path):
-    """``run(pipeline, **params)`` on the temporary project; dotted keys as in --params."""
+    """``run(pipeline, params, tracking=None, env=None)`` on the temporary project; dotted keys as in --params."""
 
-    def _run(pipeline: str = "train", params: dict[str, Any] | None = None):
-        return run_pipeline(project, pipeline, params)
+    def _run(pipeline: str = "train", params: dict[str, Any] | None = None, tracking: str | None = None,
+             env: str | None = None):
+        return run_pipeline(project, pipeline, params, tracking, env)
 
     return _run
 
 
-FAST = {"train.time_budget_s": 5, "clearml.mode": "disabled"}
+FAST = {"train.time_budget_s": 5}  # parameters of a quick run; pass tracking="disabled" to skip ClearML too

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_train_load_and_predict_through_the_api(project, monkeypatch):
     monkeypatch.chdir(project / "data")  # a relative path starts at the current folder, as in a notebook
     frame = pd.read_csv("01_raw/penguins.csv")
-    run = api.train(frame, "species", **{k: v for k, v in FAST.items()}, split={"test_size": 0.25})
+    run = api.train(frame, "species", **{k: v for k, v in FAST.items()}, split={"test_size": 0.25}, tracking="disabled")
     assert run.dirs.keys() == {"build_dataset", "audit_dataset", "featurize", "train", "evaluate", "report"}
     rec = run.recommendation
     assert run.leaderboard["candidate_id"].iloc[0] in set(run.leaderboard["candidate_id"])
@@ -49,8 +49,8 @@ def test_train_load_and_predict_through_the_api(project, monkeypatch):
 
 
 def test_params_as_sections_or_dotted_keys():
-    assert api._nest({"train.time_budget_s": 5, "train": {"n_jobs": 1}, "clearml": {"mode": "disabled"}}) == {
-        "train": {"time_budget_s": 5, "n_jobs": 1}, "clearml": {"mode": "disabled"}}
+    assert api._nest({"train.time_budget_s": 5, "train": {"n_jobs": 1}, "split": {"test_size": 0.3}}) == {
+        "train": {"time_budget_s": 5, "n_jobs": 1}, "split": {"test_size": 0.3}}
 
 
 def test_outside_a_project_says_so(tmp_path):

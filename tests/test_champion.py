@@ -32,13 +32,13 @@ def _cli(project, *args):
 @pytest.mark.slow
 def test_champion_lifecycle_on_real_runs(project, run):
     runs = project / "runs"
-    run("train", {**FAST, "run.id": "weak"} | WEAK)
-    run("train", {**FAST, "run.id": "strong"})
-    run("train", {**FAST, "run.id": "fewer", "data.feature_columns": ["bill_length_mm", "island"]})
-    run("train", {**FAST, "run.id": "mass", "data.target": "body_mass_g"})
+    run("train", {**FAST, "run.id": "weak"} | WEAK, tracking="disabled")
+    run("train", {**FAST, "run.id": "strong"}, tracking="disabled")
+    run("train", {**FAST, "run.id": "fewer", "data.feature_columns": ["bill_length_mm", "island"]}, tracking="disabled")
+    run("train", {**FAST, "run.id": "mass", "data.target": "body_mass_g"}, tracking="disabled")
 
     with pytest.raises((AutoMLInputError, DatasetError), match="No champion model yet for data set 'penguins'"):
-        run("predict", {"clearml.mode": "disabled", "predict.source_run": "champion"})
+        run("predict", {"predict.source_run": "champion"}, tracking="disabled")
 
     # The first champion of a line needs no test; another target is another line.
     first = promote(runs, "weak")
@@ -88,9 +88,9 @@ def test_champion_lifecycle_on_real_runs(project, run):
     assert [e["action"] for e in forced["state"]["events"]] == ["promote", "promote", "promote"]
 
     # predict.source_run=champion follows the data's line.
-    run("predict", {"clearml.mode": "disabled", "predict.source_run": "champion"})
-    run("predict", {"clearml.mode": "disabled", "predict.source_run": "champion", "data.target": "body_mass_g",
-                    "predict.input_path": "data/01_raw/penguins.csv"})
+    run("predict", {"predict.source_run": "champion"}, tracking="disabled")
+    run("predict", {"predict.source_run": "champion", "data.target": "body_mass_g",
+                    "predict.input_path": "data/01_raw/penguins.csv"}, tracking="disabled")
     versions = [set(pd.read_csv(d / "predictions.csv")["model_version"]) for _, d in
                 [(m["created_at"], d) for d, m in runs_store.list_runs(runs, "predict")]]
     assert versions == [{"weak"}, {"mass"}]
@@ -131,7 +131,7 @@ def test_champion_lifecycle_on_real_runs(project, run):
     assert left == {"weak", "strong", "mass"}
     assert not list(runs.glob("train/*/*/optuna"))
     assert runs_store.resolve_champion(runs, "penguins", "species") == "weak"
-    run("predict", {"clearml.mode": "disabled", "predict.source_run": "champion"})
+    run("predict", {"predict.source_run": "champion"}, tracking="disabled")
 
 
 def test_lookups_explain_what_is_missing(tmp_path):

@@ -19,7 +19,7 @@ def no_server(monkeypatch, tmp_path):
 def test_upload_without_a_server_says_what_to_set(tmp_path):
     result = CliRunner().invoke(commands, ["clearml", "upload", "20260101-000000-abcdef", "--project-path", str(tmp_path)])
     assert result.exit_code != 0
-    assert "needs a ClearML server" in result.output and "conf/local/clearml.yml" in result.output
+    assert "needs a ClearML server" in result.output and "conf/local/credentials.yml" in result.output
 
 
 def test_clone_offline_fails_at_once_saying_a_server_is_needed(tmp_path):
@@ -32,9 +32,10 @@ def test_clone_offline_fails_at_once_saying_a_server_is_needed(tmp_path):
 
 def test_server_settings_from_conf_local_and_environment(tmp_path, monkeypatch):
     assert not server_settings(tmp_path).configured
-    (tmp_path / "conf" / "local").mkdir(parents=True)
-    (tmp_path / "conf" / "local" / "clearml.yml").write_text(
-        "api_server: http://localhost:8008\naccess_key: AK\nsecret_key: SK\n")
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "local").mkdir()
+    (tmp_path / "conf" / "local" / "credentials.yml").write_text(
+        "clearml:\n  api_server: http://localhost:8008\n  access_key: AK\n  secret_key: SK\n")
     settings = server_settings(tmp_path)
     assert settings.configured and settings.api_server == "http://localhost:8008" and settings.access_key == "AK"
     assert "SK" not in repr(settings)

@@ -134,7 +134,7 @@ def test_target_all_empty_and_single_class(tmp_path):
 
 
 def test_clearml_dataset_needs_online_mode():
-    with pytest.raises(AutoMLInputError, match="clearml.mode=online"):
+    with pytest.raises(AutoMLInputError, match="ClearML mode online"):
         resolve_source(None, "abc123", fetch=None)
     assert resolve_source(None, "abc123", fetch=lambda dataset_id: PENGUINS) == str(PENGUINS)
 

@@ -21,9 +21,9 @@ def _only(project: Path, process: str) -> Path:
 def test_messy_file_through_build_audit_and_featurize(project, run):
     params = {**FAST, "data.path": "data/01_raw/messy_example.csv", "data.target": "churned",
               "data.personal_columns": ["full_name"]}
-    run("build_dataset", params)
-    run("audit_dataset", params)
-    run("featurize", params)
+    run("build_dataset", params, tracking="disabled")
+    run("audit_dataset", params, tracking="disabled")
+    run("featurize", params, tracking="disabled")
     build = _only(project, "build_dataset")
     info = json.loads((build / "dataset" / "dataset_info.json").read_text())
     assert info["delimiter"] == ";" and info["n_rows"] == 151 and len(info["dataset_hash"]) == 64
@@ -47,5 +47,5 @@ def test_malformed_row_is_named_by_line(project, run):
     bad = project / "data" / "bad_row.csv"
     bad.write_text("a,b,species\n1,2,x\n3,4,y\n5,6,7,z\n")
     with pytest.raises(AutoMLInputError, match="line 4: expected 3 fields"):
-        run("build_dataset", {**FAST, "data.path": str(bad)})
+        run("build_dataset", {**FAST, "data.path": str(bad)}, tracking="disabled")
     assert not (project / "runs" / "build_dataset").exists()

@@ -25,8 +25,7 @@ from kedro.framework.startup import bootstrap_project
 project = sys.argv[1]
 os.chdir(project)
 bootstrap_project(project)
-params = {"run": {"id": "20260101-000000-cccccc"}, "train": {"time_budget_s": 600, "n_jobs": 1},
-          "clearml": {"mode": "offline"}}
+params = {"run": {"id": "20260101-000000-cccccc"}, "train": {"time_budget_s": 600, "n_jobs": 1}}
 with KedroSession.create(project_path=project, runtime_params=params) as session:
     session.run(pipeline_names=["train"])
 """

@@ -58,7 +58,7 @@ def test_monitor_pipeline_over_two_batches(project, run):
     reference.drop(columns=["species"]).to_csv(project / "unlabelled.csv", index=False)
 
     run("monitor", {"monitor.input_path": "shifted.csv", "run.id": "batch1"})
-    run("monitor", {"clearml.mode": "disabled", "monitor.input_path": "unlabelled.csv", "monitor.source_run": "m1"})
+    run("monitor", {"monitor.input_path": "unlabelled.csv", "monitor.source_run": "m1"}, tracking="disabled")
 
     dirs = sorted((project / "runs" / "monitor").glob("*/*"))
     assert len(dirs) == 2
@@ -90,9 +90,9 @@ def test_monitor_pipeline_over_two_batches(project, run):
 
 @pytest.mark.slow
 def test_monitor_refuses_a_missing_batch_and_writes_nothing(project, run):
-    run("train", {**FAST, "run.id": "m2"})
+    run("train", {**FAST, "run.id": "m2"}, tracking="disabled")
     with pytest.raises(Exception) as error:
-        run("monitor", {"clearml.mode": "disabled", "monitor.input_path": "nope.csv", "monitor.source_run": "latest"})
+        run("monitor", {"monitor.input_path": "nope.csv", "monitor.source_run": "latest"}, tracking="disabled")
     bad_input = find_input_error(error.value)
     assert isinstance(bad_input, AutoMLInputError) and "monitor.input_path names nope.csv" in str(bad_input)
     assert not (project / "runs" / "monitor").exists()

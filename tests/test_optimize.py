@@ -117,9 +117,9 @@ def test_optimize_beats_the_top_5_percent_and_writes_one_clearml_task(tmp_path):
     (project / "conf" / "local").mkdir()
     (project / "src").mkdir()
     shutil.copytree(ROOT / "data" / "01_raw", project / "data" / "01_raw")
-    run_pipeline(project, "train", {**FAST, "run.id": "20260101-000000-aaaaaa", "data.target": "body_mass_g"})
-    ctx = run_pipeline(project, "optimize", {"clearml.mode": "offline", "optimize.n_trials": 80,
-                                             "run.id": "20260101-000000-bbbbbb"})
+    run_pipeline(project, "train", {**FAST, "run.id": "20260101-000000-aaaaaa", "data.target": "body_mass_g"}, tracking="disabled")
+    ctx = run_pipeline(project, "optimize", {"optimize.n_trials": 80,
+                                             "run.id": "20260101-000000-bbbbbb"}, tracking="offline")
     out = next((project / "runs" / "optimize").glob("*/*"))
     best = json.loads((out / "best_solution.json").read_text())
     train = pd.read_csv(project / "data" / "01_raw" / "penguins.csv")
@@ -148,7 +148,7 @@ def test_optimize_beats_the_top_5_percent_and_writes_one_clearml_task(tmp_path):
                          ({"optimize.sampler": "annealing"}, "optimize.sampler"),
                          ({"optimize.space": '[1, 2]'}, "optimize.space must be an object")):
         with pytest.raises((AutoMLInputError, DatasetError), match=message):
-            run_pipeline(project, "optimize", {"clearml.mode": "disabled", **bad})
+            run_pipeline(project, "optimize", {**bad}, tracking="disabled")
     assert len(list((project / "runs" / "optimize").glob("*/*"))) == 1  # nothing half-written
 
 

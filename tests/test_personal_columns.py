@@ -92,9 +92,9 @@ def test_a_personal_column_cannot_be_used_elsewhere(setting):
 
 @pytest.mark.slow
 def test_no_file_under_runs_holds_a_personal_value(project, run):
-    params = {**FAST, "clearml.mode": "offline", "data.path": "data/01_raw/messy_example.csv",
+    params = {**FAST, "data.path": "data/01_raw/messy_example.csv",
               "data.target": "churned", "data.personal_columns": ["full_name"]}
-    run("train", params)
+    run("train", params, tracking="offline")
     runs = project / "runs"
     files = [p for p in runs.rglob("*") if p.is_file()]
     assert any(p.suffix == ".zip" for p in files) and any(p.suffix == ".parquet" for p in files)

@@ -30,7 +30,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_train_pipeline_writes_the_artifact_contract(project, run):
-    ctx = run("train", FAST)
+    ctx = run("train", FAST, tracking="disabled")
     assert RUN_ID_PATTERN.match(ctx.run_id)
     assert ctx.dataset_key == "penguins"
     dirs = {phase: run_dirs(project, phase) for phase in PHASES}
@@ -84,9 +84,9 @@ def test_train_pipeline_writes_the_artifact_contract(project, run):
 
 @pytest.mark.slow
 def test_second_run_makes_new_directories_and_leaves_the_first_untouched(project, run):
-    first = run("train", {**FAST, "run.id": "first-run"})
+    first = run("train", {**FAST, "run.id": "first-run"}, tracking="disabled")
     before = snapshot(project / "runs")
-    second = run("train", {**FAST, "run.id": "second-run"})
+    second = run("train", {**FAST, "run.id": "second-run"}, tracking="disabled")
     assert first.run_id != second.run_id
     after = snapshot(project / "runs")
     assert all(after[name] == data for name, data in before.items())
@@ -98,10 +98,10 @@ def test_second_run_makes_new_directories_and_leaves_the_first_untouched(project
 
 @pytest.mark.slow
 def test_phase_alone_reads_the_latest_or_the_named_upstream_run(project, run):
-    run("train", {**FAST, "run.id": "r1"})
-    run("train", {**FAST, "run.id": "r2"})
-    latest = run("evaluate", {"clearml.mode": "disabled"})
-    named = run("evaluate", {"clearml.mode": "disabled", "upstream.train": "r1"})
+    run("train", {**FAST, "run.id": "r1"}, tracking="disabled")
+    run("train", {**FAST, "run.id": "r2"}, tracking="disabled")
+    latest = run("evaluate", None, tracking="disabled")
+    named = run("evaluate", {"upstream.train": "r1"}, tracking="disabled")
     by_run = {meta(d)["run_id"]: d for d in run_dirs(project, "evaluate")}
     ups = {u["process"]: u["run_id"] for u in meta(by_run[latest.run_id])["upstream_artifacts"]}
     assert ups == {"train": "r2", "build_dataset": "r2"}
@@ -111,8 +111,8 @@ def test_phase_alone_reads_the_latest_or_the_named_upstream_run(project, run):
 
 @pytest.mark.slow
 def test_predict_uses_a_trained_run_on_new_rows(project, run):
-    run("train", {**FAST, "run.id": "trained"})
-    ctx = run("predict", {"clearml.mode": "disabled", "predict.source_run": "trained"})
+    run("train", {**FAST, "run.id": "trained"}, tracking="disabled")
+    ctx = run("predict", {"predict.source_run": "trained"}, tracking="disabled")
     out = run_dirs(project, "predict")[0]
     predictions = pd.read_csv(out / "predictions.csv")
     new_rows = pd.read_csv(project / "data" / "01_raw" / "penguins_new.csv")
@@ -127,7 +127,7 @@ def test_predict_uses_a_trained_run_on_new_rows(project, run):
 def test_predict_without_a_trained_run_says_what_to_do(project, run):
     # Kedro wraps load errors in DatasetError; the message is ours.
     with pytest.raises((AutoMLInputError, DatasetError), match="No complete 'train' run"):
-        run("predict", {"clearml.mode": "disabled"})
+        run("predict", None, tracking="disabled")
     assert not (project / "runs" / "predict").exists()
 
 
@@ -148,12 +148,12 @@ def _bad(project: Path, name: str, content: str) -> str:
     ids=["missing-file", "empty-file", "missing-target", "single-class"],
 )
 def test_bad_input_fails_before_writing_anything(project, run, content, params, message):
-    run("build_dataset", {**FAST, "run.id": "good"})
+    run("build_dataset", {**FAST, "run.id": "good"}, tracking="disabled")
     before = snapshot(project / "runs")
     if content is not None:
         params = {"data.path": _bad(project, "bad.csv", content), **params}
     with pytest.raises(AutoMLInputError, match=message):
-        run("train", {**FAST, **params})
+        run("train", {**FAST, **params}, tracking="disabled")
     assert snapshot(project / "runs") == before
     assert len(run_dirs(project, "build_dataset")) == 1
 
@@ -166,15 +166,15 @@ def test_parameter_typo_is_named_with_a_suggestion(project, run):
 
 def test_run_id_from_the_environment(project, run, monkeypatch):
     monkeypatch.setenv("AUTO_ML_RUN_ID", "from-env-1")
-    ctx = run("build_dataset", FAST)
+    ctx = run("build_dataset", FAST, tracking="disabled")
     assert ctx.run_id == "from-env-1"
     assert meta(run_dirs(project, "build_dataset")[0])["run_id"] == "from-env-1"
 
 
 @pytest.mark.slow
 def test_visualize_redraws_the_plots_of_a_finished_run(project, run):
-    run("train", {**FAST, "run.id": "finished"})
-    ctx = run("visualize", {"clearml.mode": "disabled", "upstream.train": "finished", "upstream.evaluate": "finished"})
+    run("train", {**FAST, "run.id": "finished"}, tracking="disabled")
+    ctx = run("visualize", {"upstream.train": "finished", "upstream.evaluate": "finished"}, tracking="disabled")
     out = run_dirs(project, "visualize")[0]
     index = json.loads((out / "plots" / "index.json").read_text())
     assert {"01_test/confusion_matrix", "02_leaderboard/tradeoff", "02_leaderboard/win_summary"} <= set(index)
@@ -195,7 +195,7 @@ def test_any_reasonable_csv_regression(project, run):
     frame = load_diabetes(as_frame=True).frame
     path = project / "data" / "diabetes.csv"
     frame.to_csv(path, index=False)
-    ctx = run("train", {**FAST, "data.path": str(path), "data.target": "target"})
+    ctx = run("train", {**FAST, "data.path": str(path), "data.target": "target"}, tracking="disabled")
     assert ctx.dataset_key == "diabetes"
     evaluate = run_dirs(project, "evaluate")[0]
     metrics = json.loads((evaluate / "metrics.json").read_text())

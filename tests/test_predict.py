@@ -196,14 +196,14 @@ def regression_project(tmp_path_factory):
     # one model, fixed trials, no ensembles: the run is the same on any machine (the budget does not bind)
     run_pipeline(project, "train", {**FAST, "run.id": "reg", "data.target": "body_mass_g", "split.test_size": 0.5,
                                     "train.models": ["hist_gradient_boosting"], "train.n_trials": 1,
-                                    "train.ensembles": [], "train.time_budget_s": 120})
+                                    "train.ensembles": [], "train.time_budget_s": 120}, tracking="disabled")
     return project
 
 
 @pytest.fixture(scope="module")
 def classification_project(tmp_path_factory):
     project = _fresh_project(tmp_path_factory.mktemp("cls") / "project")
-    run_pipeline(project, "train", {**FAST, "run.id": "cls"})
+    run_pipeline(project, "train", {**FAST, "run.id": "cls"}, tracking="disabled")
     return project
 
 
@@ -213,9 +213,9 @@ def _only(project: Path, process: str) -> Path:
     return dirs[-1]
 
 
-def _predict(project: Path, **params) -> Path:
+def _predict(project: Path, tracking: str = "disabled", **params) -> Path:
     before = set((project / "runs" / "predict").glob("*/*")) if (project / "runs" / "predict").exists() else set()
-    run_pipeline(project, "predict", {"clearml.mode": "disabled", **params})
+    run_pipeline(project, "predict", params, tracking=tracking)
     (new,) = set((project / "runs" / "predict").glob("*/*")) - before
     return new
 
@@ -243,8 +243,7 @@ def test_predict_regression_writes_intervals_domain_summary_and_map(regression_p
     rows.loc[1, "island"] = "Atlantis"  # an unseen category
     path = tmp_path / "rows.parquet"
     rows.to_parquet(path)
-    out = _predict(regression_project, **{"predict.input_path": str(path), "clearml.mode": "offline",
-                                          "run.id": "20260101-000000-cccccc"})
+    out = _predict(regression_project, **{"predict.input_path": str(path), "run.id": "20260101-000000-cccccc"}, tracking="offline")
     predictions = pd.read_csv(out / "predictions.csv")
     assert (predictions["y_lower"] < predictions["y_pred"]).all() and (predictions["y_pred"] < predictions["y_upper"]).all()
     assert predictions["in_domain"].tolist() == [False, False, True, True, True, True]
@@ -305,7 +304,7 @@ def test_bad_predict_input_leaves_nothing(classification_project, tmp_path, cont
     path.write_text(content)
     before = sorted((classification_project / "runs").glob("predict/*/*"))
     with pytest.raises((AutoMLInputError, DatasetError), match=message) as info:
-        run_pipeline(classification_project, "predict", {"clearml.mode": "disabled", "predict.input_path": str(path)})
+        run_pipeline(classification_project, "predict", {"predict.input_path": str(path)}, tracking="disabled")
     assert "predict.input_path" in str(info.value)
     assert sorted((classification_project / "runs").glob("predict/*/*")) == before
 
@@ -321,7 +320,7 @@ def test_predict_model_path_names_a_local_model_file(classification_project, tmp
     assert len(predictions) == len(pd.read_csv(classification_project / "data" / "01_raw" / "penguins_new.csv"))
     with pytest.raises(AutoMLInputError, match="predict.model_path=.*file not found"):
         run_pipeline(classification_project, "predict",
-                     {"clearml.mode": "disabled", "predict.model_path": str(tmp_path / "none.ckpt")})
+                     {"predict.model_path": str(tmp_path / "none.ckpt")}, tracking="disabled")
 
 
 @pytest.mark.slow

@@ -152,10 +152,10 @@ def test_missing_artifacts_lists_only_absent_files():
 
 @pytest.mark.slow
 def test_report_phase_alone_survives_a_removed_leaderboard(project, run):
-    run("train", {**FAST, "run.id": "t1"})
+    run("train", {**FAST, "run.id": "t1"}, tracking="disabled")
     train_dir = next((project / "runs" / "train").glob("*/*"))
     (train_dir / "leaderboard.csv").unlink()
-    run("report", {"clearml.mode": "disabled"})
+    run("report", None, tracking="disabled")
     report_dir = sorted((project / "runs" / "report").glob("*/*"))[-1]
     text = (report_dir / "report.md").read_text()
     assert "The leaderboard is missing" in text and "## Risk checklist" in text

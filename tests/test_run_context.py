@@ -75,7 +75,7 @@ def test_find_run_takes_the_latest_complete_or_a_named_one(tmp_path):
 
 
 def test_secrets_never_reach_config_or_meta(tmp_path):
-    ctx = _ctx(tmp_path, "secret-run", clearml={"api_secret_key": "s3cr3t", "mode": "offline"})
+    ctx = _ctx(tmp_path, "secret-run", train={"api_secret_key": "s3cr3t", "storage": "offline"})
     d = ctx.run_dir("build_dataset")
     text = (d / "config.yaml").read_text() + (d / "meta.json").read_text()
     assert "s3cr3t" not in text and "offline" in text

@@ -21,11 +21,12 @@ from automl_kedro.run_summary import summary_lines
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def kedro_run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    """``kedro run ARGS`` in ``project`` as a user types it (this checkout's package first)."""
+def kedro_run(project: Path, *args: str, tracking: str | None = None) -> subprocess.CompletedProcess:
+    """``kedro run ARGS`` in ``project`` as a user types it (this checkout's package first);
+    ``tracking``: ``AUTOML_CLEARML_MODE`` for this run."""
     shutil.copy(ROOT / "conf" / "logging.yml", project / "conf" / "logging.yml")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
-           "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "120"}
+           "KEDRO_DISABLE_TELEMETRY": "true", "COLUMNS": "120", **({"AUTOML_CLEARML_MODE": tracking} if tracking else {})}
     return subprocess.run([sys.executable, "-m", "kedro", "run", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -57,7 +58,7 @@ def test_an_unexpected_failure_still_shows_its_traceback(project):
 
 @pytest.mark.slow
 def test_a_run_ends_by_saying_where_the_answer_is(project):
-    result = kedro_run(project, "--pipeline=train", "--params", "train.time_budget_s=5,clearml.mode=disabled")
+    result = kedro_run(project, "--pipeline=train", "--params", "train.time_budget_s=5", tracking="disabled")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     last = [line.strip() for line in result.stdout.strip().splitlines()[-5:]]

@@ -7,6 +7,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro.runner import SequentialRunner, ThreadRunner
 
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.tracking.settings import tracking_mode
 
 from conftest import FAST, nested
 
@@ -16,7 +17,7 @@ def _run(project, runner):
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        with KedroSession.create(project_path=project, runtime_params=nested(FAST)) as session:
+        with tracking_mode("disabled"), KedroSession.create(project_path=project, runtime_params=nested(FAST)) as session:
             session.run(pipeline_names=["build_dataset"], runner=runner)
     finally:
         os.chdir(cwd)

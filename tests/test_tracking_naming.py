@@ -16,8 +16,8 @@ PARAMS = {
               "cv_folds": 5, "time_budget_s": 20, "primary_metric": "auto",
               "storage": "postgresql://bob:hunter2@db/optuna", "api_token": "t0k"},
     "evaluate": {}, "report": {"top_k": 5}, "upstream": {"train": "latest"},
-    "clearml": {"mode": "offline", "project_root": "AutoML", "project": None, "tags": []},
 }
+TRACKING = {"mode": "offline", "project_root": "AutoML", "project": None, "tags": []}
 
 
 def test_task_names_projects_and_tags_follow_the_spec():
@@ -36,8 +36,9 @@ def test_task_names_projects_and_tags_follow_the_spec():
 
 
 def test_sections_per_phase_are_split_and_redacted():
-    train = naming.phase_sections("train", PARAMS)
+    train = naming.phase_sections("train", PARAMS, TRACKING)
     assert list(train) == list(naming.SECTIONS)
+    assert train["ClearML"] == TRACKING  # the tracking configuration, shown though it is not a parameter
     assert train["Model"] == {"models": PARAMS["train"]["models"]}
     assert train["CrossValidation"]["cv_folds"] == 5
     assert train["Evaluation"]["primary_metric"] == "auto"
@@ -93,4 +94,6 @@ def test_clone_tags_and_config():
     assert tag_value(tags, "phase") == "train" and tag_value(tags, "model") is None
     config = clone_config(PARAMS, ["train.cv_folds=2"], "new")
     assert config["run"]["id"] == "new" and config["train"]["cv_folds"] == 2
-    assert config["clearml"]["mode"] == "online"
+    assert "clearml" not in config
+    # a template recorded when tracking settings were parameters: its clearml section is dropped
+    assert "clearml" not in clone_config({**PARAMS, "clearml": {"mode": "offline"}}, [], "new")

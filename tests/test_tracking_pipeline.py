@@ -122,11 +122,11 @@ def test_disabled_mode_never_imports_clearml(tmp_path):
         "import sys\n"
         "from tests.test_tracking_pipeline import _kedro_run\n"
         "from pathlib import Path\n"
-        f"_kedro_run(Path({str(tmp_path)!r}), '20260101-000000-cccccc', {{'clearml': {{'mode': 'disabled'}}}})\n"
+        f"_kedro_run(Path({str(tmp_path)!r}), '20260101-000000-cccccc', {{}})\n"
         "assert 'clearml' not in sys.modules, 'clearml was imported'\n"
         "print('NO_CLEARML')\n"
     )
-    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true"}
+    env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "true", "AUTOML_CLEARML_MODE": "disabled"}
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]

@@ -22,11 +22,13 @@ def run_from_nodes(project: Path, pipeline: str, from_nodes: list[str], params: 
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
+    from automl_kedro.tracking.settings import tracking_mode
+
     bootstrap_project(project)
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        with KedroSession.create(project_path=project, runtime_params=nested(params)) as session:
+        with tracking_mode("disabled"), KedroSession.create(project_path=project, runtime_params=nested(params)) as session:
             session.run(pipeline_names=[pipeline], from_nodes=from_nodes)
     finally:
         os.chdir(cwd)
@@ -34,7 +36,7 @@ def run_from_nodes(project: Path, pipeline: str, from_nodes: list[str], params: 
 
 @pytest.mark.slow
 def test_train_nodes_exchange_the_decision_chain_and_selection_replays_without_searching(project, run):
-    run("train", FAST)
+    run("train", FAST, tracking="disabled")
     (first,) = run_dirs(project, "train")
     for name in ("search/search_state.pkl", "search/trial_log.csv", "search/selection.json", "search/ensembles.pkl"):
         assert (first / name).is_file(), name
@@ -64,7 +66,7 @@ def test_train_nodes_exchange_the_decision_chain_and_selection_replays_without_s
 
     # replay: select -> ensemble -> finalize on the first run's search, with another margin
     run_from_nodes(project, "train_only", ["train.select"],
-                   {"train.selection_margin_se": 0.0, "clearml.mode": "disabled"})
+                   {"train.selection_margin_se": 0.0})
     second = [d for d in run_dirs(project, "train") if d != first]
     assert len(second) == 1
     second = second[0]
@@ -86,7 +88,7 @@ LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 
 @pytest.mark.slow
 def test_a_person_can_follow_training_no_silence_over_ten_seconds(project, run):
-    run("train", {**FAST, "train.time_budget_s": 40})
+    run("train", {**FAST, "train.time_budget_s": 40}, tracking="disabled")
     (train,) = run_dirs(project, "train")
     lines = (train / "logs" / "train.log").read_text().splitlines()
     stamps = [datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f") for m in map(LOG_TIME.match, lines) if m]

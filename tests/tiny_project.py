@@ -39,7 +39,7 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 project = Path.cwd()
 bootstrap_project(project)
-params = {"run": {"id": sys.argv[1], "runs_dir": sys.argv[2]}, "clearml": {"mode": sys.argv[3]}}
+params = {"run": {"id": sys.argv[1], "runs_dir": sys.argv[2]}}
 with KedroSession.create(project_path=project, runtime_params=params) as session:
     session.run(pipeline_name="tiny")
 """
@@ -65,10 +65,12 @@ def make_tiny_project(root: Path, pipeline_code: str, catalog_yaml: str) -> Path
 
 def run_tiny(root: Path, run_id: str, runs: Path, mode: str = "offline",
              extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """``kedro run --pipeline=tiny`` of the project at ``root`` in a fresh interpreter."""
+    """``kedro run --pipeline=tiny`` of the project at ``root`` in a fresh interpreter, ClearML mode ``mode``
+    (``AUTOML_CLEARML_MODE``)."""
     src = os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env = {**os.environ, "PYTHONPATH": src, "KEDRO_DISABLE_TELEMETRY": "true", **(extra_env or {})}
-    return subprocess.run([sys.executable, "-c", RUN, run_id, str(runs), mode], cwd=root, env=env,
+    env = {**os.environ, "PYTHONPATH": src, "KEDRO_DISABLE_TELEMETRY": "true", "AUTOML_CLEARML_MODE": mode,
+           **(extra_env or {})}
+    return subprocess.run([sys.executable, "-c", RUN, run_id, str(runs)], cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -64,7 +64,7 @@ def runs_root(project: str | Path | None = None) -> Path:
 
 
 def _nest(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"train.time_budget_s": 5, "clearml": {"mode": "disabled"}}`` -> nested runtime params."""
+    """``{"train.time_budget_s": 5, "split": {"test_size": 0.3}}`` -> nested runtime params."""
     out: dict[str, Any] = {}
     for key, value in params.items():
         *parents, leaf = str(key).split(".")
@@ -90,8 +90,9 @@ def _in_project(project: Path):
         os.chdir(previous)
 
 
-def _run_pipeline(project: Path, pipeline: str, runtime_params: dict[str, Any], verbose: bool) -> str:
-    """Run a pipeline through a KedroSession; return its run id."""
+def _run_pipeline(project: Path, pipeline: str, runtime_params: dict[str, Any], verbose: bool,
+                  tracking: str | None = None) -> str:
+    """Run a pipeline through a KedroSession (ClearML mode ``tracking``, None: as configured); return its run id."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
@@ -103,7 +104,10 @@ def _run_pipeline(project: Path, pipeline: str, runtime_params: dict[str, Any], 
         loud_console()
     else:
         quiet_console()
-    with _in_project(project), KedroSession.create(project_path=project, runtime_params=runtime_params) as session:
+    from automl_kedro.tracking.settings import tracking_mode
+
+    with _in_project(project), tracking_mode(tracking), \
+            KedroSession.create(project_path=project, runtime_params=runtime_params) as session:
         session.run(pipeline_names=[pipeline])
     return current().run_id
 
@@ -213,14 +217,15 @@ class Run:
                     figures[f"{phase}/{title}"] = figure
         return figures
 
-    def predict(self, rows: pd.DataFrame | str | Path, *, verbose: bool = False, **params: Any) -> pd.DataFrame:
+    def predict(self, rows: pd.DataFrame | str | Path, *, verbose: bool = False, tracking: str | None = None,
+                **params: Any) -> pd.DataFrame:
         """The predict phase of this run's model on ``rows`` (a DataFrame or a file): the rows of its
         ``predictions.csv`` with the ``uncertainty.csv`` columns alongside. It is a real predict run
-        (a ``runs/predict/...`` directory, ClearML as configured)."""
+        (a ``runs/predict/...`` directory, ClearML as ``conf/<env>/clearml.yml`` says, or ``tracking``)."""
         with tempfile.TemporaryDirectory(prefix="automl_predict_") as tmp:
             path = _as_file(rows, Path(tmp), "new_rows", self.project)
             runtime = _nest({**params, "predict.input_path": str(path), "predict.source_run": self.run_id})
-            run_id = _run_pipeline(self.project, "predict", runtime, verbose)
+            run_id = _run_pipeline(self.project, "predict", runtime, verbose, tracking)
         from automl_kedro.run_context import find_run
 
         folder = find_run(runs_root(self.project), "predict", run_id)
@@ -266,11 +271,12 @@ def load_run(selector: str = "latest", project: str | Path | None = None) -> Run
 
 
 def train(data: pd.DataFrame | str | Path, target: str, *, project: str | Path | None = None,
-          pipeline: str = "train", verbose: bool = False, **params: Any) -> Run:
+          pipeline: str = "train", verbose: bool = False, tracking: str | None = None, **params: Any) -> Run:
     """Run the train pipeline (build_dataset -> ... -> report) on ``data`` and return the run.
 
     ``params`` are the ``--params`` of ``kedro run``, as sections or dotted keys:
-    ``train={"time_budget_s": 60}``, ``**{"split.test_size": 0.3}``, ``clearml={"mode": "disabled"}``.
+    ``train={"time_budget_s": 60}``, ``**{"split.test_size": 0.3}``. ``tracking`` is this run's ClearML
+    mode (``"disabled"``, ``"offline"``, ``"online"``; None: as ``conf/<env>/clearml.yml`` says), not a parameter.
     A DataFrame is written to a temporary Parquet file (``run.dataset_key`` defaults to ``dataframe``);
     the run keeps its own copy of the built table in ``dataset/data.parquet``.
     """
@@ -281,7 +287,7 @@ def train(data: pd.DataFrame | str | Path, target: str, *, project: str | Path |
         runtime = _merge(runtime, _nest(params))
         if isinstance(data, pd.DataFrame):
             runtime.setdefault("run", {}).setdefault("dataset_key", "dataframe")
-        run_id = _run_pipeline(project, pipeline, runtime, verbose)
+        run_id = _run_pipeline(project, pipeline, runtime, verbose, tracking)
     return load_run(run_id, project)
 
 

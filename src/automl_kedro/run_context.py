@@ -46,8 +46,6 @@ META_KEYS = (
     "upstream_artifacts",
     "tags",
 )
-# Sections that say how a run is tracked, not what it computes: left out of config_hash.
-UNHASHED_SECTIONS = ("clearml",)
 # A process ends in one of these; "latest" picks "complete" only.
 FINAL_STATUSES = ("complete", "failed", "interrupted")
 # What meta.json keeps when the disk is too full for the whole of it.
@@ -352,7 +350,7 @@ class RunContext:
             "created_at": self.started_at.isoformat(),
             "git_sha": self._git_sha(),
             "dataset_hash": value("dataset_hash"),
-            "config_hash": config_hash({k: v for k, v in self.config(process).items() if k not in UNHASHED_SECTIONS}),
+            "config_hash": config_hash(self.config(process)),
             "task_name": self.task_name(process),
             "model_name": value("model_name"),
             "featureset_name": value("featureset_name"),

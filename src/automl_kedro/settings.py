@@ -3,6 +3,8 @@ import os
 
 from kedro.config import OmegaConfigLoader
 
+from automl_kedro.config.clearml import CONFIG_KEY as CLEARML_CONFIG_KEY
+from automl_kedro.config.clearml import CONFIG_PATTERNS as CLEARML_CONFIG_PATTERNS
 from automl_kedro.hooks import RunContextHook
 from automl_kedro.run_summary import RunSummaryHook
 from automl_kedro.tracking.hook import ClearMLHook
@@ -19,4 +21,6 @@ CONFIG_LOADER_ARGS = {
     # conf/local/parameters*.yml and `--params a.b=c` set single keys; they never replace a whole
     # section of conf/base (Kedro's default "destructive" merge would).
     "merge_strategy": {"parameters": "soft"},
+    # Tracking configuration (conf/<env>/clearml.yml), read by the ClearML hook: not parameters.
+    "config_patterns": {CLEARML_CONFIG_KEY: list(CLEARML_CONFIG_PATTERNS)},
 }

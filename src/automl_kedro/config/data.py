@@ -22,7 +22,7 @@ class EditParams(Section):
 
 class DataParams(Section):
     path: str | None = Field(None, description="CSV or Parquet file")
-    dataset_id: str | None = Field(None, description="ClearML Dataset id (needs clearml.mode=online)")
+    dataset_id: str | None = Field(None, description="ClearML Dataset id (needs ClearML mode online: conf/<env>/clearml.yml)")
     target: str | None = None
     problem_type: Literal["auto", "regression", "binary", "multiclass"] = "auto"
     max_classes: int = Field(20, ge=2, description="a whole-number target with at most this many values is classification")

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from automl_kedro.config.base import Section
-from automl_kedro.config.clearml import ClearMLParams
+from automl_kedro.config.clearml import MODE_ENV
 from automl_kedro.config.monitor import MonitorParams
 from automl_kedro.config.data import AuditParams, DataParams, FeaturizeParams, SplitParams
 from automl_kedro.config.optimize import OptimizeParams
@@ -41,7 +41,6 @@ class Params(Section):
     upstream: dict[str, str] = Field(
         default_factory=dict, description="process -> run id (or 'latest') to read that phase from"
     )
-    clearml: ClearMLParams = Field(default_factory=ClearMLParams)
 
     @field_validator("upstream")
     @classmethod
@@ -107,6 +106,10 @@ def _describe(error: dict) -> str:
 
 def validate_params(raw: dict[str, Any]) -> Params:
     """Validate the merged parameters; raise one ParameterError listing every problem."""
+    if "clearml" in (raw or {}):
+        raise ParameterError(
+            "'clearml' is tracking configuration, not a parameter: move it from conf/<env>/parameters*.yml "
+            f"or --params to conf/<env>/clearml.yml (for one run: {MODE_ENV}=disabled|offline|online).")
     try:
         return Params.model_validate(raw or {})
     except ValidationError as exc:

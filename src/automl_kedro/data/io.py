@@ -59,9 +59,10 @@ def resolve_source(path: str | None, dataset_id: str | None, fetch: DatasetFetch
     if dataset_id:
         if fetch is None:
             raise AutoMLInputError(
-                f"data.dataset_id={dataset_id!r} names a ClearML Dataset, which needs clearml.mode=online "
-                "and a reachable ClearML server. Run with --params \"clearml.mode=online\" (and a configured "
-                "clearml.conf), or download the file and set data.path instead."
+                f"data.dataset_id={dataset_id!r} names a ClearML Dataset, which needs ClearML mode online "
+                "and a reachable ClearML server: set mode: online in conf/<env>/clearml.yml (or "
+                "AUTOML_CLEARML_MODE=online) and the server in conf/local/credentials.yml, or download the "
+                "file and set data.path instead."
             )
         return str(fetch(dataset_id))
     if not path:

@@ -2,10 +2,12 @@
 
 ``python -m automl_kedro.tracking.agent`` (the entry point clone mode sets). The task's
 ``config`` configuration object (the template's resolved parameters with the overrides applied)
-becomes the run's parameters; the ClearMLHook then reports into this very task.
+becomes the run's parameters; the run is tracked online (``AUTOML_CLEARML_MODE=online``, over the
+checkout's ``conf/<env>/clearml.yml``) and the ClearMLHook reports into this very task.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -13,6 +15,7 @@ def main() -> None:
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
+    from automl_kedro.config.clearml import CONFIG_KEY, MODE_ENV
     from automl_kedro.tracking.clone import tag_value
     from automl_kedro.tracking.sdk import load_clearml
 
@@ -21,8 +24,9 @@ def main() -> None:
     tags = list(task.get_tags() or [])
     phase = tag_value(tags, "phase")
     params = task.get_configuration_object_as_dict("config") or {}
+    params.pop(CONFIG_KEY, None)  # templates recorded when tracking settings were parameters
     params["run"] = {**(params.get("run") or {}), "id": tag_value(tags, "run")}
-    params["clearml"] = {**(params.get("clearml") or {}), "mode": "online"}
+    os.environ[MODE_ENV] = "online"
     project_path = Path.cwd()
     bootstrap_project(project_path)
     with KedroSession.create(project_path=project_path, runtime_params=params) as session:

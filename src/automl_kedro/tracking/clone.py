@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from automl_kedro.config.clearml import CONFIG_KEY
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.tracking import naming
 from automl_kedro.tracking.overrides import apply_overrides
@@ -46,10 +47,12 @@ def clone_tags(template_tags: list[str], template_id: str, new_run_id: str) -> l
 
 
 def clone_config(config: dict[str, Any], overrides: list[str], new_run_id: str) -> dict[str, Any]:
-    """The template's resolved parameters with overrides applied, a new run id and mode online."""
-    out = apply_overrides(config, overrides)
+    """The template's resolved parameters with overrides applied and a new run id.
+
+    A ``clearml`` section (templates recorded when tracking settings were parameters) is dropped:
+    tracking is not a parameter; the agent runs the clone online (see ``tracking/agent.py``)."""
+    out = apply_overrides({k: v for k, v in config.items() if k != CONFIG_KEY}, overrides)
     out["run"] = {**(out.get("run") or {}), "id": new_run_id}
-    out["clearml"] = {**(out.get("clearml") or {}), "mode": "online"}
     return out
 
 
@@ -79,7 +82,8 @@ def clone_task(task_id: str, queue: str, overrides: list[str], project_path: Pat
     dataset_key = (new_config.get("run") or {}).get("dataset_key") or tag_value(tags, "dataset") or "dataset"
     cloned = clearml.Task.clone(source_task=template, name=naming.task_name(phase, dataset_key, new_id))
     cloned.set_configuration_object("config", config_dict=new_config)
-    cloned.set_parameters_as_dict(naming.phase_sections(phase, new_config))
+    shown = dict((template.get_parameters_as_dict() or {}).get("ClearML") or {})
+    cloned.set_parameters_as_dict(naming.phase_sections(phase, new_config, {**shown, "mode": "online"}))
     cloned.set_tags(clone_tags(tags, task_id, new_id))
     cloned.set_user_properties(run_id=new_id, cloned_from=task_id, overrides="; ".join(overrides) or "-")
     repository, commit = _git_origin(Path(project_path))

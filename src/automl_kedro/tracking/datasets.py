@@ -11,6 +11,7 @@ from typing import Any
 
 from kedro.io import AbstractDataset, DatasetError
 
+from automl_kedro.config.clearml import MODE_ENV
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.run_context import current
 
@@ -38,20 +39,21 @@ class ClearMLDatasetFile(AbstractDataset):
         dataset_id = (ctx.params.get("data") or {}).get("dataset_id")
         if not dataset_id:
             return None
-        mode = (ctx.params.get("clearml") or {}).get("mode", "offline")
-        if mode != "online":
+        from automl_kedro.tracking.settings import project_tracking_config, server_reachable, server_settings
+
+        if project_tracking_config(ctx.project_path, ctx.env).mode != "online":
             raise AutoMLInputError(
-                f"data.dataset_id={dataset_id!r} names a ClearML Dataset, which needs clearml.mode=online and a "
-                "ClearML server (conf/local/clearml.yml or CLEARML_* variables); or set data.path to a local file."
+                f"data.dataset_id={dataset_id!r} names a ClearML Dataset, which needs ClearML mode online "
+                f"(mode: online in conf/<env>/clearml.yml, or {MODE_ENV}=online) and a ClearML server "
+                "(conf/local/credentials.yml or CLEARML_* variables); or set data.path to a local file."
             )
         from automl_kedro.tracking.sdk import load_clearml
-        from automl_kedro.tracking.settings import server_reachable, server_settings
 
         server = server_settings(ctx.project_path, env=ctx.env)
         if not server.configured or not server_reachable(server):
             raise AutoMLInputError(
                 f"data.dataset_id={dataset_id!r}: the ClearML server is not configured or cannot be reached; "
-                "set it in conf/local/clearml.yml, or set data.path to a local file."
+                "set it in conf/local/credentials.yml, or set data.path to a local file."
             )
         clearml = load_clearml(offline=False, cache_dir=ctx.runs_root / ".clearml_cache", server=server)
         folder = clearml.Dataset.get(dataset_id=dataset_id).get_local_copy()

@@ -9,6 +9,10 @@ candidate's child task (``set_parent`` to the phase task). A failed phase is pub
 failed, if it left a directory (bad input that stopped a phase before it wrote anything leaves
 nothing, in ClearML as on disk).
 
+Its configuration is not a parameter: ``conf/<env>/clearml.yml`` (mode, project, tags), read through
+the session's config loader in ``after_context_created`` (``AUTOML_CLEARML_MODE`` overrides the mode
+for one run); the server and keys come from ``conf/<env>/credentials.yml`` or ``CLEARML_*`` variables.
+
 Register it *before* RunContextHook in ``HOOKS`` (pluggy calls hooks last-registered first), so
 the run context exists when this hook's ``before_pipeline_run`` runs.
 """
@@ -22,10 +26,12 @@ from typing import Any
 
 from kedro.framework.hooks import hook_impl
 
+from automl_kedro.config.clearml import ClearMLConfig
 from automl_kedro.hooks import process_of as _process_of
 from automl_kedro.run_context import current, has_current
 from automl_kedro.tracking import naming
 from automl_kedro.tracking.publisher import TASK_TYPES, Publication, TaskSpec, write_manifest
+from automl_kedro.tracking.settings import tracking_config
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,8 @@ class ClearMLHook:
     """Publishes each phase (and train's candidates) to ClearML; see the module docstring."""
 
     def __init__(self) -> None:
+        self._config = ClearMLConfig()  # replaced by conf/<env>/clearml.yml in after_context_created
+        self._config_loader: Any = None
         self._reset()
 
     def _reset(self) -> None:
@@ -48,11 +56,17 @@ class ClearMLHook:
 
     # -- setup --------------------------------------------------------------------
     @hook_impl
+    def after_context_created(self, context: Any) -> None:
+        """Read and validate ``conf/<env>/clearml.yml`` through the session's config loader."""
+        self._config_loader = context.config_loader
+        self._config = tracking_config(context.config_loader)
+
+    @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any) -> None:
         self._reset()
         if not has_current():
             return
-        self._mode = str((current().params.get("clearml") or {}).get("mode", "offline"))
+        self._mode = self._config.mode
         if self._mode == "disabled":
             return
         self._catalog = catalog
@@ -81,9 +95,9 @@ class ClearMLHook:
         offline = self._mode != "online"
         server = None
         if not offline:
-            server = server_settings(ctx.project_path, env=ctx.env)
+            server = server_settings(ctx.project_path, credentials=self._credentials(), env=ctx.env)
             if not server.configured:
-                logger.warning("clearml.mode=online but no ClearML server is configured (conf/local/clearml.yml "
+                logger.warning("ClearML mode online but no ClearML server is configured (conf/local/credentials.yml "
                                "or CLEARML_* variables): this run is recorded offline; upload it later with "
                                "`automl-kedro clearml upload %s`.", ctx.run_id)
                 offline = True
@@ -98,6 +112,16 @@ class ClearMLHook:
         self._effective_mode = "offline" if offline else "online"
         self._publisher = Publisher(clearml, offline=offline, agent_task=agent_task)
         return self._publisher
+
+    def _credentials(self) -> dict[str, Any]:
+        """The ``clearml`` entry of the session's credentials (``conf/<env>/credentials.yml``)."""
+        from kedro.config import MissingConfigException
+
+        try:
+            value = (self._config_loader["credentials"] or {}).get("clearml") if self._config_loader else None
+        except (MissingConfigException, KeyError):
+            value = None
+        return dict(value) if isinstance(value, dict) else {}
 
     # -- collecting ---------------------------------------------------------------------
     @hook_impl
@@ -177,14 +201,13 @@ class ClearMLHook:
     def phase_spec(self, process: str) -> TaskSpec:
         """Name, project, tags, sections, config and user properties of a phase task."""
         ctx = current()
-        cfg = ctx.params.get("clearml") or {}
+        cfg = self._config
         upstream = {f"upstream/{item['process']}": item.get("run_id") for item in ctx.upstream_artifacts(process)}
         return TaskSpec(
             name=naming.task_name(process, ctx.dataset_key, ctx.run_id),
-            project=naming.project_name(ctx.user, ctx.dataset_key, cfg.get("project_root") or "AutoML",
-                                        cfg.get("project")),
-            tags=naming.phase_tags(process, ctx.run_id, ctx.dataset_key, cfg.get("tags")),
-            sections=naming.phase_sections(process, ctx.params),
+            project=naming.project_name(ctx.user, ctx.dataset_key, cfg.project_root, cfg.project),
+            tags=naming.phase_tags(process, ctx.run_id, ctx.dataset_key, cfg.tags),
+            sections=naming.phase_sections(process, ctx.params, cfg.model_dump(mode="json")),
             config=ctx.config(process),
             properties={"run_id": ctx.run_id, "dataset_key": ctx.dataset_key, "experiment": ctx.experiment,
                         "phase": process, "user": ctx.user, **upstream,
@@ -195,13 +218,12 @@ class ClearMLHook:
     def child_spec(self, phase_project: str, record: dict[str, Any]) -> TaskSpec:
         """A candidate's child task under ``<project>/train_models``."""
         ctx = current()
-        cfg = ctx.params.get("clearml") or {}
         preprocess_id = str(record.get("preprocess_id") or "none")
         model = str(record.get("model") or "model")
         return TaskSpec(
             name=naming.child_task_name(preprocess_id, model, ctx.run_id),
             project=naming.child_project_name(phase_project),
-            tags=naming.child_tags(ctx.run_id, ctx.dataset_key, preprocess_id, model, cfg.get("tags")),
+            tags=naming.child_tags(ctx.run_id, ctx.dataset_key, preprocess_id, model, self._config.tags),
             sections=naming.child_sections(ctx.params, record),
             properties={"run_id": ctx.run_id, "dataset_key": ctx.dataset_key,
                         "candidate_id": record.get("candidate_id"), "status": record.get("status")},

@@ -70,8 +70,9 @@ def _split_train(train: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def all_sections(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every section built from the validated parameters (redacted; empty ones dropped)."""
+def all_sections(params: dict[str, Any], tracking: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Every section built from the validated parameters (redacted); the ClearML section shows the
+    tracking configuration (``conf/<env>/clearml.yml``), which is not a parameter."""
     p = redact(params or {})
     train = _split_train(dict(p.get("train") or {}))
     sections: dict[str, dict[str, Any]] = {
@@ -83,16 +84,17 @@ def all_sections(params: dict[str, Any]) -> dict[str, dict[str, Any]]:
                        "report": p.get("report") or {}},
         "Optimization": train.get("Optimization", {}),
         "Output": {"run": p.get("run") or {}, "upstream": p.get("upstream") or {}},
-        "ClearML": p.get("clearml") or {},
+        "ClearML": redact(tracking or {}),
     }
     if "predict" in p:
         sections["Data"]["predict"] = p.get("predict") or {}
     return sections
 
 
-def phase_sections(phase: str, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def phase_sections(phase: str, params: dict[str, Any],
+                   tracking: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """The sections that apply to ``phase`` (see PHASE_SECTIONS), secrets redacted."""
-    everything = all_sections(params)
+    everything = all_sections(params, tracking)
     out = {name: everything[name] for name in PHASE_SECTIONS.get(phase, _DEFAULT_SECTIONS)}
     if phase == "audit_dataset":
         out["Data"] = {**out["Data"], "audit": redact(params.get("audit") or {})}

@@ -186,7 +186,7 @@ def upload_run(runs_root: Path, run_id: str, project_path: Path | str = ".") -> 
     if not sessions:
         raise AutoMLInputError(
             f"No offline ClearML sessions for run {run_id!r} under {runs_root}: was it run with "
-            f"clearml.mode=offline? (look for <run_dir>/clearml/sessions.json)"
+            f"ClearML mode offline (conf/<env>/clearml.yml)? (look for <run_dir>/clearml/sessions.json)"
         )
     from automl_kedro.tracking.sdk import load_clearml
 

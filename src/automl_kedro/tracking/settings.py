@@ -1,24 +1,24 @@
-"""Where a ClearML server is configured (pure: no clearml import).
+"""How runs reach ClearML, through Kedro's config loader (pure: no clearml import).
 
-Order: the standard ``CLEARML_*`` environment variables, then the ``clearml`` entry of Kedro's
-credentials (``conf/<env>/credentials.yml``, read by Kedro's config loader), then
-``conf/local/clearml.yml`` (older layout), then the SDK's own ``~/clearml.conf`` (or
-``$CLEARML_CONFIG_FILE``). Credentials are never logged.
+The tracking configuration (mode, project, tags) is ``conf/<env>/clearml.yml``
+(:func:`tracking_config`). The server: the standard ``CLEARML_*`` environment variables, then the
+``clearml`` entry of Kedro's credentials (``conf/<env>/credentials.yml``), then the SDK's own
+``~/clearml.conf`` (or ``$CLEARML_CONFIG_FILE``). Credentials are never logged.
 """
 from __future__ import annotations
 
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from automl_kedro.config.clearml import CONFIG_KEY, CONFIG_PATTERNS, MODE_ENV, ClearMLConfig, clearml_config
 from automl_kedro.errors import AutoMLInputError
 
-LOCAL_FILE = Path("conf") / "local" / "clearml.yml"
 _ENV = {
     "api_server": "CLEARML_API_HOST",
     "web_server": "CLEARML_WEB_HOST",
@@ -54,17 +54,54 @@ def _sdk_conf_file() -> Path | None:
     return None
 
 
-def kedro_credentials(project_path: Path | str = ".", env: str | None = None) -> dict[str, Any]:
-    """The ``clearml`` entry of Kedro's credentials: ``conf/base`` then ``conf/<env>`` (default
-    ``local``) ``credentials*.yml``, read by Kedro's config loader (so ``${oc.env:VAR}`` works)."""
-    from kedro.config import MissingConfigException, OmegaConfigLoader
+def _project_loader(project_path: Path | str, env: str | None):
+    """Kedro's config loader over ``<project>/conf`` (``conf/base`` then ``conf/<env>``, default
+    ``local``), or None when the project has no ``conf`` folder."""
+    from kedro.config import OmegaConfigLoader
 
     conf = Path(project_path) / "conf"
     if not conf.is_dir():
+        return None
+    return OmegaConfigLoader(conf_source=str(conf), base_env="base", default_run_env="local", env=env,
+                             config_patterns={CONFIG_KEY: list(CONFIG_PATTERNS)})
+
+
+def tracking_config(config_loader: Any) -> ClearMLConfig:
+    """``conf/<env>/clearml.yml`` as read by ``config_loader`` (a session's ``context.config_loader``),
+    validated, with ``AUTOML_CLEARML_MODE`` over its mode; the defaults when there is no such file."""
+    from kedro.config import MissingConfigException
+    from omegaconf.errors import InterpolationResolutionError
+
+    if config_loader is None:
+        return clearml_config(None)
+    if CONFIG_KEY not in config_loader.config_patterns:  # a project whose settings do not register it
+        config_loader.config_patterns[CONFIG_KEY] = list(CONFIG_PATTERNS)
+    try:
+        raw = config_loader[CONFIG_KEY]
+    except MissingConfigException:
+        raw = {}
+    except InterpolationResolutionError as exc:
+        hint = (f" Kedro resolves ${{oc.env:...}} in credentials only: for the mode of one run set {MODE_ENV};"
+                " server and keys go to conf/local/credentials.yml." if "oc.env" in str(exc) else "")
+        raise AutoMLInputError(f"conf/<env>/clearml.yml: {str(exc).splitlines()[0]}.{hint}") from None
+    return clearml_config(raw)
+
+
+def project_tracking_config(project_path: Path | str = ".", env: str | None = None) -> ClearMLConfig:
+    """The tracking configuration of the project at ``project_path`` in config environment ``env``."""
+    return tracking_config(_project_loader(project_path, env))
+
+
+def kedro_credentials(project_path: Path | str = ".", env: str | None = None) -> dict[str, Any]:
+    """The ``clearml`` entry of Kedro's credentials: ``conf/base`` then ``conf/<env>`` (default
+    ``local``) ``credentials*.yml``, read by Kedro's config loader (so ``${oc.env:VAR}`` works)."""
+    from kedro.config import MissingConfigException
+
+    loader = _project_loader(project_path, env)
+    if loader is None:
         return {}
     try:
-        credentials = OmegaConfigLoader(conf_source=str(conf), base_env="base", default_run_env="local",
-                                        env=env)["credentials"]
+        credentials = loader["credentials"]
     except MissingConfigException:
         return {}
     value = (credentials or {}).get("clearml")
@@ -76,8 +113,7 @@ def server_settings(project_path: Path | str = ".", credentials: dict[str, Any] 
     """The server to talk to, or an unconfigured ServerSettings when there is none.
 
     Order: ``CLEARML_*`` variables; ``credentials`` given; the ``clearml`` entry of Kedro's
-    credentials (``conf/<env>/credentials.yml``); ``conf/local/clearml.yml`` (older layout);
-    the SDK's ``~/clearml.conf``.
+    credentials (``conf/<env>/credentials.yml``); the SDK's ``~/clearml.conf``.
     """
     env_vars = {key: os.environ.get(var) for key, var in _ENV.items()}
     if env_vars["api_server"]:
@@ -87,20 +123,12 @@ def server_settings(project_path: Path | str = ".", credentials: dict[str, Any] 
     if not values:
         values = kedro_credentials(project_path, env)
         source = f"conf/{env or 'local'}/credentials.yml (clearml)"
-    local = Path(project_path) / LOCAL_FILE
-    if not values and local.is_file():
-        try:
-            loaded = yaml.safe_load(local.read_text()) or {}
-        except yaml.YAMLError as exc:
-            raise AutoMLInputError(f"{local} is not valid YAML ({exc}); see conf/local/clearml_credentials.template.yml.") from None
-        values = loaded.get("clearml", loaded) if isinstance(loaded, dict) else {}
-        source = str(LOCAL_FILE)
     if values.get("api_server"):
         unknown = set(values) - set(_ENV)
         if unknown:
             raise AutoMLInputError(
                 f"Unknown keys in {source}: {sorted(unknown)}. Known: {sorted(_ENV)} "
-                f"(see conf/local/clearml_credentials.template.yml)."
+                f"(see conf/local/credentials.yml.template)."
             )
         return ServerSettings(**{k: values.get(k) for k in _ENV}, source=source)
     if _sdk_conf_file() is not None:
@@ -114,8 +142,7 @@ def require_server(settings: ServerSettings, what: str) -> None:
         raise AutoMLInputError(
             f"{what} needs a ClearML server, and none is configured. Set CLEARML_API_HOST, "
             f"CLEARML_WEB_HOST, CLEARML_FILES_HOST, CLEARML_API_ACCESS_KEY and CLEARML_API_SECRET_KEY, "
-            f"or put a clearml: entry in conf/local/credentials.yml (see conf/local/clearml_credentials.template.yml; "
-            f"the older conf/local/clearml.yml is read too)."
+            f"or put a clearml: entry in conf/local/credentials.yml (see conf/local/credentials.yml.template)."
         )
 
 
@@ -131,3 +158,22 @@ def server_reachable(settings: ServerSettings, timeout_s: float = 3.0) -> bool:
         return True
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+@contextmanager
+def tracking_mode(mode: str | None) -> Iterator[None]:
+    """The runs started inside are tracked in ClearML mode ``mode`` (``offline``, ``online``,
+    ``disabled``; None: as ``conf/<env>/clearml.yml`` says), by setting ``AUTOML_CLEARML_MODE``
+    for the duration (for runs started in this process: the Python API, tests)."""
+    if mode is None:
+        yield
+        return
+    previous = os.environ.get(MODE_ENV)
+    os.environ[MODE_ENV] = mode
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(MODE_ENV, None)
+        else:
+            os.environ[MODE_ENV] = previous
