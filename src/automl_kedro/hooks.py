@@ -23,7 +23,7 @@ from automl_kedro.run_context import FINAL_STATUSES, RunContext, current, has_cu
 logger = logging.getLogger(__name__)
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # build_dataset's outputs that parameters are checked against (catalog names).
-DATASET_OUTPUT, SCHEMA_OUTPUT = "build_dataset.dataset", "build_dataset.schema"
+DATASET_OUTPUT, SCHEMA_OUTPUT = "built_dataset", "dataset_schema"
 
 
 def interrupt_reason(signum: int) -> str:

@@ -8,12 +8,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 build_dataset,
-                inputs=["params:data", "params:split", "run.info", "clearml_dataset_file"],
+                inputs=["params:data", "params:split", "run_info", "clearml_dataset_file"],
                 outputs=["dataset", "dataset_index", "split", "schema", "dataset_info"],
                 name="build_dataset",
             )
         ],
         namespace="build_dataset",
-        inputs={"run.info"},
+        outputs={"dataset": "built_dataset", "schema": "dataset_schema", "dataset_info": "dataset_info"},  # read by other phases: undotted names
+        inputs={"run_info"},
         parameters={"params:data", "params:split"},
     )
