@@ -3,6 +3,7 @@ import os
 
 from kedro.config import OmegaConfigLoader
 
+from automl_kedro.catalog import InputErrorCatalog
 from automl_kedro.hooks import RunContextHook
 from automl_kedro.run_summary import RunSummaryHook
 from automl_kedro.tracking.hook import ClearMLHook
@@ -20,3 +21,6 @@ CONFIG_LOADER_ARGS = {
     # section of conf/base (Kedro's default "destructive" merge would).
     "merge_strategy": {"parameters": "soft"},
 }
+
+# Bad input found while loading (a missing data.path file) stops the run as AutoMLInputError, not DatasetError.
+DATA_CATALOG_CLASS = InputErrorCatalog
