@@ -11,7 +11,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 predict,
-                inputs=[*INPUTS, "params:predict", "run_info"],
+                inputs=[*INPUTS, "new_rows", "model_file", "params:predict", "run_info"],
                 outputs=["predictions", "uncertainty", "summary", "summary_md", "plots", "explanations"],
                 name="predict",
             )
