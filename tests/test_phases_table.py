@@ -23,8 +23,8 @@ def count_rows(dataset):
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return pipeline([node(count_rows, "build_dataset.dataset", "summary", name="count_rows")],
-                    namespace="toy", inputs={"build_dataset.dataset"})
+    return pipeline([node(count_rows, "built_dataset", "summary", name="count_rows")],
+                    namespace="toy", inputs={"built_dataset"})
 '''
 
 TOY_CATALOG = '''

@@ -260,7 +260,8 @@ def predict_cmd(rows: str | None, source_run: str, input_path: str | None, model
 
     from automl_kedro.config.predict import PredictParams
     from automl_kedro.data.predict_input import check_rows, read_predict_input, rows_from_json
-    from automl_kedro.pipelines.predict.nodes import build_predictor, load_model_file, predict_checked, training_rows
+    from automl_kedro.datasets.inputs import load_model_file
+    from automl_kedro.pipelines.predict.nodes import build_predictor, predict_checked, training_rows
     from automl_kedro.trained_run import load_trained_run
 
     # warnings go to stderr alone (stdout holds the predictions); restored after the command

@@ -23,7 +23,7 @@ from automl_kedro.run_context import FINAL_STATUSES, RunContext, current, has_cu
 logger = logging.getLogger(__name__)
 INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # build_dataset's outputs that parameters are checked against (catalog names).
-DATASET_OUTPUT, SCHEMA_OUTPUT = "build_dataset.dataset", "build_dataset.schema"
+DATASET_OUTPUT, SCHEMA_OUTPUT = "built_dataset", "dataset_schema"
 
 
 def interrupt_reason(signum: int) -> str:
@@ -129,6 +129,7 @@ class RunContextHook:
         self._log_handler: ProcessLogHandler | None = None
         self._started: set[str] = set()  # processes that ran a node
         self._previous_handlers: dict[int, Any] = {}
+        self._loading_for = None  # the node whose inputs are loading (a load error reaches no node hook)
 
     @hook_impl
     def after_context_created(self, context) -> None:
@@ -166,7 +167,12 @@ class RunContextHook:
         logger.info("run_id=%s dataset_key=%s experiment=%s", ctx.run_id, ctx.dataset_key, ctx.experiment)
 
     @hook_impl
+    def before_dataset_loaded(self, dataset_name: str, node) -> None:
+        self._loading_for = node
+
+    @hook_impl
     def before_node_run(self, node) -> None:
+        self._loading_for = None
         process = process_of(node)
         if process and process not in self._started:
             self._started.add(process)
@@ -244,6 +250,9 @@ class RunContextHook:
     @hook_impl
     def on_pipeline_error(self, error: Exception) -> None:
         ctx = current()
+        loading = process_of(self._loading_for) if self._loading_for is not None else None
+        if loading and find_input_error(error) and ctx.status(loading) not in FINAL_STATUSES:
+            self.on_node_error(error, self._loading_for)  # bad input met while loading a node's inputs (data.path)
         for process in ctx.active_processes:
             if ctx.status(process) == "running":
                 ctx.finish(process, "failed", error=f"not finished: the run stopped ({type(error).__name__}: {error})")

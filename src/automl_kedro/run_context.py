@@ -232,7 +232,7 @@ class RunContext:
         return [f"run:{self.run_id}", f"phase:{process}", f"dataset:{self.dataset_key}"]
 
     def info(self) -> dict[str, Any]:
-        """What nodes may know of the run (through the ``run.info`` catalog entry)."""
+        """What nodes may know of the run (through the ``run_info`` catalog entry)."""
         return {
             "run_id": self.run_id,
             "experiment": self.experiment,

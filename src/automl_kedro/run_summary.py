@@ -133,18 +133,18 @@ class RunSummaryHook:
         if "report" in ran:
             facts["report"] = _relative(ctx.run_dir("report") / "report.md", root)
         if "train" in ran or "evaluate" in ran:
-            rec = load("train.recommendation") or {}
+            rec = load("recommendation") or {}
             cv_score = None
-            metrics = load("train.metrics") if "train" in ran else None
+            metrics = load("train_metrics") if "train" in ran else None
             if metrics:
                 cv_score = metrics.get(rec.get("primary_metric"))
             facts["recommended"] = {"candidate_id": rec.get("candidate_id"), "model_name": rec.get("model_name"),
                                     "primary_metric": rec.get("primary_metric"), "cv_score": cv_score}
         if "evaluate" in ran:
-            test = load("evaluate.metrics") or {}
+            test = load("test_metrics") or {}
             facts["test_score"] = test.get(facts["recommended"]["primary_metric"])
         if "train" in ran:
-            facts["next"] = predict_command(ctx.run_id, _new_rows_path(ctx, load("build_dataset.schema")))
+            facts["next"] = predict_command(ctx.run_id, _new_rows_path(ctx, load("dataset_schema")))
         if "predict" in ran:
             predictions = ctx.run_dir("predict") / "predictions.csv"
             facts["predictions"] = _relative(predictions, root)

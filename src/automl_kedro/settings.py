@@ -3,6 +3,7 @@ import os
 
 from kedro.config import OmegaConfigLoader
 
+from automl_kedro.catalog import InputErrorCatalog
 from automl_kedro.config.clearml import CONFIG_KEY as CLEARML_CONFIG_KEY
 from automl_kedro.config.clearml import CONFIG_PATTERNS as CLEARML_CONFIG_PATTERNS
 from automl_kedro.hooks import RunContextHook
@@ -24,3 +25,6 @@ CONFIG_LOADER_ARGS = {
     # Tracking configuration (conf/<env>/clearml.yml), read by the ClearML hook: not parameters.
     "config_patterns": {CLEARML_CONFIG_KEY: list(CLEARML_CONFIG_PATTERNS)},
 }
+
+# Bad input found while loading (a missing data.path file) stops the run as AutoMLInputError, not DatasetError.
+DATA_CATALOG_CLASS = InputErrorCatalog

@@ -1,20 +1,24 @@
-"""build_dataset as a pure function: read, edit, check the target, type the columns, split, hash.
+"""build_dataset as pure functions along its seams: read -> edit -> type -> split.
 
-``build_dataset(data_params, split_params, dataset_key=...)`` returns a :class:`BuiltDataset`
-whose fields are the phase's outputs (dataset, dataset_index, split, schema, dataset_info).
+``read_source`` reads the file (the pipeline reads it through the ``build_dataset.raw_table`` catalog
+entry instead); ``edit_rows`` applies ``data.edit`` and the row checks (target, id, personal columns);
+``type_columns`` types the columns, detects the problem type and picks the features; ``split_rows``
+splits and assembles the phase's outputs (:class:`BuiltDataset`: dataset, dataset_index, split,
+schema, dataset_info) with the dataset hash. ``build_dataset(data_params, split_params)`` chains them.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from automl_kedro.data.edit import apply_edits
-from automl_kedro.data.io import DatasetFetcher, read_table, resolve_source
+from automl_kedro.data.io import DatasetFetcher, ReadInfo, read_table, resolve_source
 from automl_kedro.data.problem import MAX_CLASSES_NUMERIC, check_target, detect_problem_type
 from automl_kedro.data.split import make_split
 from automl_kedro.data.types import NON_FEATURE_TYPES, check_columns_exist, coerce_types, infer_column_types
@@ -88,23 +92,64 @@ def _drop_personal(table: pd.DataFrame, personal: list[str], target: str, id_col
     return table.drop(columns=dropped), dropped
 
 
-def build_dataset(
-    data_params: dict[str, Any],
-    split_params: dict[str, Any] | None = None,
-    *,
-    dataset_key: str | None = None,
-    fetch: DatasetFetcher | None = None,
-) -> BuiltDataset:
-    """Build the dataset described by the ``data`` and ``split`` parameter sections."""
-    data_params = dict(data_params or {})
-    split_params = dict(split_params or {})
+def read_source(data_params: dict[str, Any], fetch: DatasetFetcher | None = None) -> tuple[pd.DataFrame, ReadInfo]:
+    """The raw table named by ``data.path`` (or ClearML Dataset ``data.dataset_id``), as read."""
     source = resolve_source(data_params.get("path"), data_params.get("dataset_id"), fetch)
-    raw, read_info = read_table(source, delimiter=data_params.get("delimiter"), encoding=data_params.get("encoding"))
-    n_rows_raw, n_columns_raw = raw.shape
-    notes = list(read_info.notes)
+    return read_table(source, delimiter=data_params.get("delimiter"), encoding=data_params.get("encoding"))
 
+
+@dataclass
+class EditedTable:
+    """The table after ``data.edit`` and the row checks: what typing starts from."""
+
+    table: pd.DataFrame
+    sample_id: np.ndarray
+    read_info: ReadInfo
+    raw_shape: tuple[int, int]
+    edit_log: list[Any]
+    personal: list[str]
+    dropped_personal: list[str]
+    missing_target: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TypedTable:
+    """The edited table with typed columns, the problem type and the chosen features."""
+
+    table: pd.DataFrame  # the edited table, columns coerced to their types
+    edited: EditedTable
+    types: dict[str, str]
+    reasons: dict[str, str]
+    problem_type: str
+    rule: str
+    features: list[str]
+    excluded: dict[str, str]
+    classes: list[str] | None
+
+
+def _sample_ids(table: pd.DataFrame, id_column: str | None) -> np.ndarray:
+    """The rows' ids: the id column (complete and unique) or the row numbers."""
+    if not id_column:
+        return table.index.astype(str).to_numpy()
+    ids = table[id_column]
+    if ids.isna().any():
+        raise AutoMLInputError(f"data.id_column {id_column!r} is empty in {int(ids.isna().sum())} row(s); every row needs an id.")
+    dupes = ids[ids.duplicated()]
+    if len(dupes):
+        raise AutoMLInputError(
+            f"data.id_column {id_column!r} is not unique ({len(dupes)} repeated, e.g. {dupes.iloc[0]!r}). "
+            "Choose a column with one value per row, or leave data.id_column empty to use row numbers."
+        )
+    return ids.astype(str).to_numpy()
+
+
+def edit_rows(raw: pd.DataFrame, read_info: ReadInfo, data_params: dict[str, Any],
+              split_params: dict[str, Any] | None = None) -> EditedTable:
+    """Apply ``data.edit``; check the target, the id column and the personal columns; drop unlabelled rows."""
+    split_params = dict(split_params or {})
+    notes = list(read_info.notes)
     table, edit_log = apply_edits(raw, data_params.get("edit"))
-    del raw
     clash = [c for c in RESERVED_COLUMNS if c in table.columns]
     if clash:
         raise AutoMLInputError(
@@ -126,25 +171,20 @@ def build_dataset(
     if missing_target:
         table = table[table[target].notna()]
         notes.append(f"{missing_target} row(s) without a target value were left out.")
-    if id_column:
-        ids = table[id_column]
-        if ids.isna().any():
-            raise AutoMLInputError(f"data.id_column {id_column!r} is empty in {int(ids.isna().sum())} row(s); every row needs an id.")
-        dupes = ids[ids.duplicated()]
-        if len(dupes):
-            raise AutoMLInputError(
-                f"data.id_column {id_column!r} is not unique ({len(dupes)} repeated, e.g. {dupes.iloc[0]!r}). "
-                "Choose a column with one value per row, or leave data.id_column empty to use row numbers."
-            )
-        sample_id = ids.astype(str).to_numpy()
-    else:
-        sample_id = table.index.astype(str).to_numpy()
+    return EditedTable(table=table, sample_id=_sample_ids(table, id_column), read_info=read_info,
+                       raw_shape=tuple(raw.shape), edit_log=edit_log, personal=personal,
+                       dropped_personal=dropped_personal, missing_target=missing_target, notes=notes)
 
+
+def type_columns(edited: EditedTable, data_params: dict[str, Any]) -> TypedTable:
+    """Type every column, detect the problem type, and choose the feature columns (with why others are not)."""
+    table, target, id_column = edited.table, data_params.get("target"), data_params.get("id_column")
     types, reasons = infer_column_types(table, id_column=id_column, overrides=data_params.get("column_types"))
     y = table[target]
     problem_type, rule = detect_problem_type(
         y, data_params.get("problem_type") or "auto", int(data_params.get("max_classes") or MAX_CLASSES_NUMERIC)
     )
+    classes = sorted(map(str, y.unique())) if problem_type != "regression" else None
     table = coerce_types(table, types)
 
     requested_features = data_params.get("feature_columns")
@@ -162,18 +202,26 @@ def build_dataset(
             excluded[column] = f"{types[column]}: {reasons[column]}"
         else:
             features.append(column)
-    for column in dropped_personal:
+    for column in edited.dropped_personal:
         excluded[column] = PERSONAL_REASON
     if not features:
         raise AutoMLInputError(
             f"No usable feature column is left besides the target {target!r} (excluded: {excluded or 'none'}). "
             "Add columns, or force a type with data.column_types."
         )
+    return TypedTable(table=table, edited=edited, types=dict(types), reasons=dict(reasons), problem_type=problem_type, rule=rule,
+                      features=features, excluded=excluded, classes=classes)
 
+
+def split_rows(typed: TypedTable, data_params: dict[str, Any], split_params: dict[str, Any] | None = None,
+               *, dataset_key: str | None = None) -> BuiltDataset:
+    """Split the rows (train / val / test) and assemble the phase's outputs, hashed."""
+    split_params = dict(split_params or {})
+    edited, target = typed.edited, data_params.get("target")
     labels, split_settings = make_split(
-        table,
+        typed.table,
         target=target,
-        problem_type=problem_type,
+        problem_type=typed.problem_type,
         method=split_params.get("method", "auto"),
         test_size=float(split_params.get("test_size", 0.2)),
         val_size=float(split_params.get("val_size", 0.0) or 0.0),
@@ -181,57 +229,14 @@ def build_dataset(
         group_column=split_params.get("group_column"),
         time_column=split_params.get("time_column"),
     )
-    notes.extend(split_settings["notes"])
+    notes = [*edited.notes, *split_settings["notes"]]
 
-    dataset = table.reset_index(drop=True)
-    dataset.insert(0, "sample_id", sample_id)
+    dataset = typed.table.reset_index(drop=True)
+    dataset.insert(0, "sample_id", edited.sample_id)
     dataset.insert(1, "split", labels)
     dataset["sample_id"] = dataset["sample_id"].astype(str)
     dataset["split"] = dataset["split"].astype(str)
-    classes = sorted(map(str, y.unique())) if problem_type != "regression" else None
-
-    schema = {
-        "target": target,
-        "problem_type": problem_type,
-        "problem_type_rule": rule,
-        "feature_columns": features,
-        "column_types": {c: types[c] for c in features},
-        "classes": classes,
-        "id_column": id_column,
-        "personal_columns": personal,
-        # additions (readers may ignore them)
-        "target_type": types[target],
-        "all_column_types": dict(types),
-        "column_type_reasons": dict(reasons),
-        "excluded_columns": excluded,
-        "split_method": split_settings["method"],
-        "source": read_info.as_dict(),
-        "notes": notes,
-    }
-    digest = dataset_hash(read_info.content_sha256, data_params, split_params)
     counts = dataset["split"].value_counts()
-    dataset_info = {
-        "dataset_hash": digest,
-        "dataset_key": dataset_key or Path(read_info.path).stem,
-        "source": read_info.path,
-        "dataset_id": data_params.get("dataset_id"),
-        "content_sha256": read_info.content_sha256,
-        "format": read_info.format,
-        "delimiter": read_info.delimiter,
-        "encoding": read_info.encoding,
-        "n_rows_raw": int(n_rows_raw),
-        "n_columns_raw": int(n_columns_raw),
-        "n_rows": int(len(dataset)),
-        "n_features": len(features),
-        "n_rows_missing_target": missing_target,
-        "n_train": int(counts.get("train", 0)),
-        "n_val": int(counts.get("val", 0)),
-        "n_test": int(counts.get("test", 0)),
-        "problem_type": problem_type,
-        "target": target,
-        "edits": edit_log,
-        "notes": notes,
-    }
     split_json = {
         **{k: v for k, v in split_settings.items() if k != "notes"},
         "counts": {name: int(counts.get(name, 0)) for name in ("train", "val", "test")},
@@ -241,6 +246,72 @@ def build_dataset(
         dataset=dataset,
         dataset_index=dataset[["sample_id", "split"]].copy(),
         split=split_json,
-        schema=schema,
-        dataset_info=dataset_info,
+        schema=_schema(typed, data_params, split_settings["method"], notes),
+        dataset_info=_dataset_info(typed, data_params, split_params, dataset, dataset_key, notes),
     )
+
+
+def _schema(typed: TypedTable, data_params: dict[str, Any], split_method: str, notes: list[str]) -> dict[str, Any]:
+    target, types = data_params.get("target"), typed.types
+    return {
+        "target": target,
+        "problem_type": typed.problem_type,
+        "problem_type_rule": typed.rule,
+        "feature_columns": typed.features,
+        "column_types": {c: types[c] for c in typed.features},
+        "classes": typed.classes,
+        "id_column": data_params.get("id_column"),
+        "personal_columns": typed.edited.personal,
+        # additions (readers may ignore them)
+        "target_type": types[target],
+        "all_column_types": dict(types),
+        "column_type_reasons": dict(typed.reasons),
+        "excluded_columns": typed.excluded,
+        "split_method": split_method,
+        "source": typed.edited.read_info.as_dict(),
+        "notes": notes,
+    }
+
+
+def _dataset_info(typed: TypedTable, data_params: dict[str, Any], split_params: dict[str, Any],
+                  dataset: pd.DataFrame, dataset_key: str | None, notes: list[str]) -> dict[str, Any]:
+    edited, read_info = typed.edited, typed.edited.read_info
+    counts = dataset["split"].value_counts()
+    return {
+        "dataset_hash": dataset_hash(read_info.content_sha256, data_params, split_params),
+        "dataset_key": dataset_key or Path(read_info.path).stem,
+        "source": read_info.path,
+        "dataset_id": data_params.get("dataset_id"),
+        "content_sha256": read_info.content_sha256,
+        "format": read_info.format,
+        "delimiter": read_info.delimiter,
+        "encoding": read_info.encoding,
+        "n_rows_raw": int(edited.raw_shape[0]),
+        "n_columns_raw": int(edited.raw_shape[1]),
+        "n_rows": int(len(dataset)),
+        "n_features": len(typed.features),
+        "n_rows_missing_target": edited.missing_target,
+        "n_train": int(counts.get("train", 0)),
+        "n_val": int(counts.get("val", 0)),
+        "n_test": int(counts.get("test", 0)),
+        "problem_type": typed.problem_type,
+        "target": data_params.get("target"),
+        "edits": edited.edit_log,
+        "notes": notes,
+    }
+
+
+def build_dataset(
+    data_params: dict[str, Any],
+    split_params: dict[str, Any] | None = None,
+    *,
+    dataset_key: str | None = None,
+    fetch: DatasetFetcher | None = None,
+) -> BuiltDataset:
+    """Build the dataset described by the ``data`` and ``split`` parameter sections: read -> edit -> type -> split."""
+    data_params = dict(data_params or {})
+    split_params = dict(split_params or {})
+    raw, read_info = read_source(data_params, fetch)
+    edited = edit_rows(raw, read_info, data_params, split_params)
+    del raw
+    return split_rows(type_columns(edited, data_params), data_params, split_params, dataset_key=dataset_key)

@@ -1,4 +1,5 @@
 """Kedro datasets of the artifact contract."""
+from automl_kedro.datasets.inputs import ModelFileDataset, NewRowsDataset, RawTableDataset
 from automl_kedro.datasets.lifecycle import (
     InputTableDataset,
     MonitoringLogDataset,
@@ -13,5 +14,6 @@ from automl_kedro.datasets.run_artifact import (
     RunPathDataset,
 )
 
-__all__ = ["ArtifactInventoryDataset", "InputTableDataset", "MonitoringLogDataset", "OptionalRunArtifactDataset",
-           "PlotLinksDataset", "PlotlyFigures", "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]
+__all__ = ["ArtifactInventoryDataset", "InputTableDataset", "ModelFileDataset", "MonitoringLogDataset",
+           "NewRowsDataset", "OptionalRunArtifactDataset", "PlotLinksDataset", "PlotlyFigures", "RawTableDataset",
+           "RunArtifactDataset", "RunInfoDataset", "RunPathDataset"]

@@ -2,7 +2,7 @@
 
 ``OptionalRunArtifactDataset``: a RunArtifactDataset that loads None when the file (or the whole
 upstream run) is missing and saves nothing when given an empty dict (Kedro refuses None); the report reads its inputs through
-it (transcoded names such as ``train.leaderboard@optional`` keep the pipeline order), so a missing
+it (transcoded names such as ``leaderboard@optional`` keep the pipeline order), so a missing
 piece gives a shorter report instead of none.
 ``MonitoringLogDataset``: ``<runs_dir>/monitoring/<file>``, shared by every monitor run; saving
 appends rows (columns may grow), loading gives the whole log.

@@ -88,7 +88,7 @@ class RunInfoDataset(AbstractDataset):
         return current().info()
 
     def save(self, data: Any) -> None:
-        raise DatasetError("run.info is read-only")
+        raise DatasetError("run_info is read-only")
 
     def _describe(self) -> dict[str, Any]:
         return {}

@@ -8,12 +8,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 audit_dataset,
-                inputs=["build_dataset.dataset", "build_dataset.schema", "params:audit"],
+                inputs=["built_dataset", "dataset_schema", "params:audit"],
                 outputs=["audit_report", "audit_report_md", "plots"],
                 name="audit_dataset",
             )
         ],
         namespace="audit_dataset",
-        inputs={"build_dataset.dataset", "build_dataset.schema"},
+        outputs={"audit_report": "audit_report"},  # read by other phases: undotted names
+        inputs={"built_dataset", "dataset_schema"},
         parameters={"params:audit"},
     )

@@ -8,12 +8,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 evaluate_model,
-                inputs=["train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info", "train.oof_predictions", "params:predict"],
+                inputs=["trained_model", "recommendation", "built_dataset", "dataset_schema", "dataset_info", "run_info", "oof_predictions", "params:predict"],
                 outputs=["metrics", "predictions", "plots"],
                 name="evaluate_model",
             )
         ],
         namespace="evaluate",
-        inputs={"train.model", "train.recommendation", "build_dataset.dataset", "build_dataset.schema", "build_dataset.dataset_info", "run.info", "train.oof_predictions"},
+        outputs={"metrics": "test_metrics", "predictions": "test_predictions"},  # read by other phases: undotted names
+        inputs={"trained_model", "recommendation", "built_dataset", "dataset_schema", "dataset_info", "run_info", "oof_predictions"},
         parameters={"params:predict"},
     )

@@ -8,12 +8,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 featurize,
-                inputs=["build_dataset.dataset", "build_dataset.schema", "params:featurize"],
+                inputs=["built_dataset", "dataset_schema", "params:featurize"],
                 outputs=["preprocessors", "features_manifest", "schema_raw", "preprocess_pipeline", "sample_rows", "plots"],
                 name="featurize",
             )
         ],
         namespace="featurize",
-        inputs={"build_dataset.dataset", "build_dataset.schema"},
+        outputs={"preprocessors": "preprocessors"},  # read by other phases: undotted names
+        inputs={"built_dataset", "dataset_schema"},
         parameters={"params:featurize"},
     )

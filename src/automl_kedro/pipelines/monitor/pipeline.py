@@ -2,9 +2,9 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from .nodes import monitor_batch
 
-# train.model first: loading it resolves the model run (monitor.source_run), and the training
+# trained_model first: loading it resolves the model run (monitor.source_run), and the training
 # rows then follow that run's chain.
-UPSTREAM = ["train.model", "train.meta", "train.metrics", "build_dataset.dataset", "build_dataset.schema", "run.info"]
+UPSTREAM = ["trained_model", "train_meta", "train_metrics", "built_dataset", "dataset_schema", "run_info"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -12,7 +12,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 monitor_batch,
-                inputs=[*UPSTREAM[:5], "batch", "params:monitor", "run.info"],
+                inputs=[*UPSTREAM[:5], "batch", "params:monitor", "run_info"],
                 outputs=["drift", "performance", "summary", "performance_log"],
                 name="monitor_batch",
             )

@@ -2,8 +2,8 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from .nodes import optimize_inputs
 
-# train.model first: it resolves the train run (upstream.train, default latest); the rest follow that run
-INPUTS = ["train.model", "build_dataset.schema", "build_dataset.dataset", "train.oof_predictions", "train.meta"]
+# trained_model first: it resolves the train run (upstream.train, default latest); the rest follow that run
+INPUTS = ["trained_model", "dataset_schema", "built_dataset", "oof_predictions", "train_meta"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -11,12 +11,12 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 optimize_inputs,
-                inputs=[*INPUTS, "params:optimize", "params:predict", "run.info"],
+                inputs=[*INPUTS, "params:optimize", "params:predict", "run_info"],
                 outputs=["trials", "best_solution", "summary", "plots"],
                 name="optimize_inputs",
             )
         ],
         namespace="optimize",
-        inputs={*INPUTS, "run.info"},
+        inputs={*INPUTS, "run_info"},
         parameters={"params:optimize", "params:predict"},
     )

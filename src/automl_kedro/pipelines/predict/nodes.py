@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import logging
-import pickle
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from automl_kedro.config.predict import PredictParams
-from automl_kedro.data.predict_input import CheckedRows, check_rows, read_predict_input
-from automl_kedro.errors import AutoMLInputError
+from automl_kedro.data.predict_input import CheckedRows, check_rows
 from automl_kedro.ml.applicability import unseen_category_warnings
 from automl_kedro.ml.inference import Predictor
 from automl_kedro.ml.position_map import position_map
@@ -19,21 +16,6 @@ from automl_kedro.ml.row_explanations import row_contributions, top_contribution
 
 logger = logging.getLogger(__name__)
 SHOWN_OUT_OF_DOMAIN = 20
-
-
-def load_model_file(path: str, setting: str = "predict.model_path"):
-    """A pickled fitted pipeline named by the user (instead of the source run's model.ckpt)."""
-    file = Path(path)
-    if not file.is_file():
-        raise AutoMLInputError(f"{setting}={path}: file not found. Point it at a model.ckpt of a train run.")
-    try:
-        with file.open("rb") as handle:
-            model = pickle.load(handle)  # noqa: S301 - the user's own model file
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure is bad input
-        raise AutoMLInputError(f"{setting}={path} is not a readable model file ({exc}).") from None
-    if not hasattr(model, "predict"):
-        raise AutoMLInputError(f"{setting}={path} holds a {type(model).__name__}, not a model with predict().")
-    return model
 
 
 def training_rows(dataset: pd.DataFrame) -> pd.DataFrame:
@@ -111,14 +93,18 @@ def summary_markdown(summary: dict[str, Any], meta: dict[str, Any]) -> str:
 
 
 def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFrame | None,
-            train_meta: dict[str, Any], params_predict: dict[str, Any], run_info: dict[str, Any]):
-    """New rows -> (predictions, uncertainty, summary, summary markdown, plots, explanations)."""
+            train_meta: dict[str, Any], rows: pd.DataFrame, model_file, params_predict: dict[str, Any],
+            run_info: dict[str, Any]):
+    """New rows -> (predictions, uncertainty, summary, summary markdown, plots, explanations).
+
+    ``rows`` are the new rows (catalog: the file named by ``predict.input_path``); ``model_file`` is the
+    model named by ``predict.model_path``, used instead of the train run's ``model``, or None.
+    """
     params = PredictParams.model_validate(params_predict or {})
-    rows = read_predict_input(params.input_path)
     train = training_rows(dataset)
     checked = check_rows(rows, schema, train)
-    if params.model_path:
-        model = load_model_file(params.model_path)
+    if model_file is not None:
+        model = model_file
     predictor = build_predictor(model, schema, dataset, oof, params)
     out, summary = predict_checked(predictor, checked)
     out["model_name"] = train_meta.get("model_name")

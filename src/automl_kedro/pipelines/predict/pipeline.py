@@ -2,8 +2,8 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from .nodes import predict
 
-# train.model first: it resolves the train run, and build_dataset.* then follow the run that train read
-INPUTS = ["train.model", "build_dataset.schema", "build_dataset.dataset", "train.oof_predictions", "train.meta"]
+# trained_model first: it resolves the train run, and built_dataset, dataset_schema then follow the run that train read
+INPUTS = ["trained_model", "dataset_schema", "built_dataset", "oof_predictions", "train_meta"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -11,12 +11,12 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 predict,
-                inputs=[*INPUTS, "params:predict", "run.info"],
+                inputs=[*INPUTS, "new_rows", "model_file", "params:predict", "run_info"],
                 outputs=["predictions", "uncertainty", "summary", "summary_md", "plots", "explanations"],
                 name="predict",
             )
         ],
         namespace="predict",
-        inputs={*INPUTS, "run.info"},
+        inputs={*INPUTS, "run_info"},
         parameters={"params:predict"},
     )

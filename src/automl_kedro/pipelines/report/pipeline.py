@@ -13,13 +13,13 @@ from kedro.pipeline import Pipeline, node, pipeline
 from .nodes import build_report
 
 PRODUCED = [
-    "train.recommendation",
-    "train.leaderboard",
-    "evaluate.metrics",
-    "audit_dataset.audit_report",
-    "build_dataset.schema",
-    "build_dataset.dataset_info",
-    "train.metrics",
+    "recommendation",
+    "leaderboard",
+    "test_metrics",
+    "audit_report",
+    "dataset_schema",
+    "dataset_info",
+    "train_metrics",
 ]
 # Files of train that no node outputs under a catalog name here: read under the report's own names.
 ALWAYS_OPTIONAL = ["train_meta", "feature_importance"]
@@ -31,12 +31,12 @@ def create_pipeline(optional_inputs: bool = False, **kwargs) -> Pipeline:
         [
             node(
                 build_report,
-                inputs=[*produced, *ALWAYS_OPTIONAL, "plots", "run.info", "inventory", "params:report"],
+                inputs=[*produced, *ALWAYS_OPTIONAL, "plots", "run_info", "inventory", "params:report"],
                 outputs=["report_md", "missing_artifacts"],
                 name="build_report",
             )
         ],
         namespace="report",
-        inputs={*produced, "run.info"},
+        inputs={*produced, "run_info"},
         parameters={"params:report"},
     )

@@ -9,7 +9,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 search,
-                inputs=["build_dataset.dataset", "build_dataset.schema", "featurize.preprocessors", "params:train",
+                inputs=["built_dataset", "dataset_schema", "preprocessors", "params:train",
                         "params:split", "study_storage"],
                 outputs=["search_state", "trial_log"],
                 name="search",
@@ -19,7 +19,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                  name="ensemble"),
             node(
                 finalize_model,
-                inputs=["build_dataset.dataset", "build_dataset.schema", "search_state", "selection", "ensembles",
+                inputs=["built_dataset", "dataset_schema", "search_state", "selection", "ensembles",
                         "params:train"],
                 outputs=["model", "preprocess", "metrics", "leaderboard", "recommendation", "candidates", "plots",
                          "oof_predictions", "feature_importance"],
@@ -27,6 +27,8 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
         ],
         namespace="train",
-        inputs={"build_dataset.dataset", "build_dataset.schema", "featurize.preprocessors"},
+        outputs={"model": "trained_model", "recommendation": "recommendation", "oof_predictions": "oof_predictions",
+                 "metrics": "train_metrics", "leaderboard": "leaderboard"},  # read by other phases: undotted names
+        inputs={"built_dataset", "dataset_schema", "preprocessors"},
         parameters={"params:train", "params:split"},
     )

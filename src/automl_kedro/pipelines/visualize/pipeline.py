@@ -2,7 +2,7 @@ from kedro.pipeline import Pipeline, node, pipeline
 
 from .nodes import visualize_run
 
-UPSTREAM = ["evaluate.predictions", "train.leaderboard", "train.recommendation", "build_dataset.schema"]
+UPSTREAM = ["test_predictions", "leaderboard", "recommendation", "dataset_schema"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
