@@ -203,136 +203,159 @@ def fold_matrix(preprocess, names: list[str], raw_columns: list[str]) -> np.ndar
 # --------------------------------------------------------------------------- SHAP of one tree model
 
 
-def _hgb_trees(model, k: int, Z):
-    """shap's dict model for output ``k`` of a HistGradientBoosting model, and its input matrix."""
-    Xi = np.asarray(model._preprocessor.transform(Z) if model._preprocessor is not None else Z, dtype=np.float64)
-    n_int = Xi.shape[1]
-    known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
-    synthetic: dict[tuple, int] = {}  # (feature, left bitset, missing_go_to_left) -> column of "goes right"
-    extra: list[np.ndarray] = []
-
-    def in_bitset(bitset, values):
-        v = values.astype(np.int64)
-        return ((bitset[v // 32] >> (v % 32).astype(np.uint32)) & 1).astype(bool)
-
-    trees = []
-    for predictors in model._predictors:
-        p = predictors[k]
-        nodes = p.nodes
-        features = np.where(nodes["is_leaf"] == 1, -2, nodes["feature_idx"]).astype(np.int64)
-        thresholds = nodes["num_threshold"].astype(np.float64)
-        for i in np.flatnonzero((nodes["is_categorical"] == 1) & (nodes["is_leaf"] == 0)):
-            f, left_bits, go_left = int(nodes["feature_idx"][i]), p.raw_left_cat_bitsets[nodes["bitset_idx"][i]], \
-                bool(nodes["missing_go_to_left"][i])
-            key = (f, left_bits.tobytes(), go_left)
-            if key not in synthetic:
-                x = Xi[:, f]
-                missing = np.isnan(x) | (x < 0)
-                safe = np.where(missing, 0, x)
-                left = np.where(missing, go_left, in_bitset(left_bits, safe))
-                unknown = ~missing & ~left & ~in_bitset(known[f_idx_map[f]], safe)
-                left = np.where(unknown, go_left, left)  # unknown categories go the missing way
-                synthetic[key] = n_int + len(extra)
-                extra.append((~left).astype(np.float64))
-            features[i], thresholds[i] = synthetic[key], 0.5
-        leaf = nodes["is_leaf"] == 1
-        trees.append({
-            "children_left": np.where(leaf, -1, nodes["left"]).astype(np.int64),
-            "children_right": np.where(leaf, -1, nodes["right"]).astype(np.int64),
-            "children_default": np.where(leaf, -1, np.where(nodes["missing_go_to_left"] == 1, nodes["left"],
-                                                             nodes["right"])).astype(np.int64),
-            "features": features, "thresholds": thresholds,
-            "values": nodes["value"].astype(np.float64).reshape(-1, 1),
-            "node_sample_weight": nodes["count"].astype(np.float64),
-        })
-    baseline = np.asarray(model._baseline_prediction, dtype=float).ravel()
-    X_all = np.column_stack([Xi, *extra]) if extra else Xi
-    # internal column -> model input column (HGB puts its categorical columns first), synthetic -> its feature
-    order = np.arange(n_int) if model._preprocessor is None else np.concatenate(
-        [np.flatnonzero(model.is_categorical_), np.flatnonzero(~model.is_categorical_)])
-    source = np.concatenate([order, [order[f] for f, _, _ in synthetic]]).astype(int)
-    return {"trees": trees, "base_offset": float(baseline[k]), "tree_output": "raw_value",
-            "input_dtype": np.float64, "internal_dtype": np.float64}, X_all, source
+def _in_bitset(bitset: np.ndarray, values: np.ndarray) -> np.ndarray:
+    v = values.astype(np.int64)
+    return ((bitset[v // 32] >> (v % 32).astype(np.uint32)) & 1).astype(bool)
 
 
-def _tree_shap(model, Z, class_index: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(rows x model inputs) SHAP values and per-row base values of one tree model, for each row's class."""
-    import shap
+class _HGBOutput:
+    """One output (class score) of a HistGradientBoosting model as a shap dict model, built once.
 
-    n, p = Z.shape
-    name = type(model).__name__
-    if name.startswith("HistGradientBoosting"):
-        n_out = len(model._predictors[0])
-        outputs = range(n_out)
-        phi_k, base_k = [], []
-        for k in outputs:
-            spec, X_all, source = _hgb_trees(model, k, Z)
-            explainer = shap.TreeExplainer(spec)
-            raw = np.asarray(explainer.shap_values(X_all, check_additivity=False), dtype=float)
-            phi = np.zeros((n, p))
-            np.add.at(phi.T, source, raw.T)  # synthetic split columns back into their input column
-            phi_k.append(phi)
-            base_k.append(float(np.ravel(explainer.expected_value)[0]))
-        phi_all, base_all = np.stack(phi_k, axis=2), np.asarray(base_k)
-    else:
-        data = Z if name.startswith(("LGBM", "XGB")) else np.asarray(Z, dtype=np.float64)
-        explainer = shap.TreeExplainer(model)
-        phi_all = np.asarray(explainer.shap_values(data, check_additivity=False), dtype=float)
-        base_all = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
-        if phi_all.ndim == 2:
-            phi_all = phi_all[:, :, None]
-    if phi_all.shape[2] == 1:  # regression, or a binary booster's single log-odds output
-        return phi_all[:, :, 0], np.full(n, base_all[0])
-    if class_index is None:
-        raise NotExplainable("a multi-output model needs the class to explain")
-    if phi_all.shape[2] == 2 and name not in FORESTS:  # pragma: no cover - boosters give one binary output
-        class_index = np.ones(n, dtype=int)
-    return phi_all[np.arange(n), :, class_index], base_all[class_index]
+    Each distinct categorical split (feature, left bitset, missing direction) becomes an extra 0/1 input
+    "goes right here", computed per row as the model routes it (missing and unknown categories included).
+    """
+
+    def __init__(self, model, k: int):
+        import shap
+
+        self.model = model
+        self.known, self.f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+        self.n_int = model.n_features_in_
+        self.splits: dict[tuple, int] = {}
+        self.bitsets: list[np.ndarray] = []
+        trees = []
+        for predictors in model._predictors:
+            p = predictors[k]
+            nodes = p.nodes
+            leaf = nodes["is_leaf"] == 1
+            features = np.where(leaf, -2, nodes["feature_idx"]).astype(np.int64)
+            thresholds = nodes["num_threshold"].astype(np.float64)
+            for i in np.flatnonzero((nodes["is_categorical"] == 1) & ~leaf):
+                bits = p.raw_left_cat_bitsets[nodes["bitset_idx"][i]]
+                key = (int(nodes["feature_idx"][i]), bits.tobytes(), bool(nodes["missing_go_to_left"][i]))
+                if key not in self.splits:
+                    self.splits[key] = self.n_int + len(self.bitsets)
+                    self.bitsets.append(np.array(bits))
+                features[i], thresholds[i] = self.splits[key], 0.5
+            trees.append({
+                "children_left": np.where(leaf, -1, nodes["left"]).astype(np.int64),
+                "children_right": np.where(leaf, -1, nodes["right"]).astype(np.int64),
+                "children_default": np.where(leaf, -1, np.where(nodes["missing_go_to_left"] == 1, nodes["left"],
+                                                                 nodes["right"])).astype(np.int64),
+                "features": features, "thresholds": thresholds,
+                "values": nodes["value"].astype(np.float64).reshape(-1, 1),
+                "node_sample_weight": nodes["count"].astype(np.float64),
+            })
+        baseline = float(np.asarray(model._baseline_prediction, dtype=float).ravel()[k])
+        self.explainer = shap.TreeExplainer({"trees": trees, "base_offset": baseline, "tree_output": "raw_value",
+                                             "input_dtype": np.float64, "internal_dtype": np.float64})
+        # internal column -> model input column (HGB puts its categorical columns first); a split -> its feature
+        order = np.arange(self.n_int) if model._preprocessor is None else np.concatenate(
+            [np.flatnonzero(model.is_categorical_), np.flatnonzero(~model.is_categorical_)])
+        self.source = np.concatenate([order, [order[f] for f, _, _ in self.splits]]).astype(int)
+
+    def shap(self, Z) -> tuple[np.ndarray, float]:
+        model = self.model
+        Xi = np.asarray(model._preprocessor.transform(Z) if model._preprocessor is not None else Z, dtype=np.float64)
+        extra = []
+        for (f, _, go_left), bits in zip(self.splits, self.bitsets):
+            x = Xi[:, f]
+            missing = np.isnan(x) | (x < 0)
+            safe = np.where(missing, 0, x)
+            left = np.where(missing, go_left, _in_bitset(bits, safe))
+            unknown = ~missing & ~left & ~_in_bitset(self.known[self.f_idx_map[f]], safe)
+            extra.append(~np.where(unknown, go_left, left))  # unknown categories go the missing way
+        X_all = np.column_stack([Xi, *[e.astype(np.float64) for e in extra]]) if extra else Xi
+        raw = np.asarray(self.explainer.shap_values(X_all, check_additivity=False), dtype=float)
+        phi = np.zeros((len(Xi), Xi.shape[1]))
+        np.add.at(phi.T, self.source, raw.T)  # the split inputs back into their feature
+        return phi, float(np.ravel(self.explainer.expected_value)[0])
+
+
+class _TreeModel:
+    """TreeSHAP of one fitted tree model, explainers built once: ``shap(Z, class_index)``."""
+
+    def __init__(self, model):
+        import shap
+
+        self.model, self.name = model, type(model).__name__
+        if self.name.startswith("HistGradientBoosting"):
+            self.outputs = [_HGBOutput(model, k) for k in range(len(model._predictors[0]))]
+        else:
+            self.explainer = shap.TreeExplainer(model)
+
+    def shap(self, Z, class_index: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows x model inputs) SHAP values and per-row base values, for each row's class."""
+        n = len(Z)
+        if self.name.startswith("HistGradientBoosting"):
+            pairs = [o.shap(Z) for o in self.outputs]
+            phi_all, base_all = np.stack([p for p, _ in pairs], axis=2), np.asarray([b for _, b in pairs])
+        else:
+            data = Z if self.name.startswith(("LGBM", "XGB")) else np.asarray(Z, dtype=np.float64)
+            with warnings.catch_warnings():  # e.g. LightGBM's note on the binary output format
+                warnings.simplefilter("ignore")
+                phi_all = np.asarray(self.explainer.shap_values(data, check_additivity=False), dtype=float)
+            base_all = np.atleast_1d(np.asarray(self.explainer.expected_value, dtype=float))
+            if phi_all.ndim == 2:
+                phi_all = phi_all[:, :, None]
+        if phi_all.shape[2] == 1:  # regression, or a binary booster's single log-odds output
+            return phi_all[:, :, 0], np.full(n, base_all[0])
+        if class_index is None:
+            raise NotExplainable("a multi-output model needs the class to explain")
+        return phi_all[np.arange(n), :, class_index], base_all[class_index]
 
 
 # --------------------------------------------------------------------------- the public entry
 
 
-def tree_shap_values(model, X: pd.DataFrame, task: str) -> ShapExplanation:
-    """SHAP values of a fitted tree model (or an average of tree models) per raw column of ``X``.
+class TreeShap:
+    """SHAP values of a fitted tree model (or an average of tree models) per raw input column.
 
-    Classification explains the positive class (binary: the second of the sorted classes) or, for
-    multiclass, each row's predicted class. Raises :class:`NotExplainable` for other models and
-    ImportError when ``shap`` is missing.
+    Built once per model (explainers are reused for every batch of rows). Classification explains the
+    positive class (binary: the second of the sorted classes) or, for multiclass, each row's predicted
+    class. Raises :class:`NotExplainable` for other models and ImportError when ``shap`` is missing.
     """
-    import shap  # noqa: F401 - fail early and clearly when the extra is not installed
 
-    X = X.reset_index(drop=True)
-    raw_columns = [str(c) for c in X.columns]
-    leaves, offset = _members(model)
-    explained = None
-    if task != "regression":
-        classes = np.asarray(model.classes_, dtype=object)
-        if task == "binary":
-            explained = np.full(len(X), classes[1], dtype=object)
-        else:
-            explained = classes[np.argmax(np.asarray(model.predict_proba(X), dtype=float), axis=1)]
-    total = np.zeros((len(X), len(raw_columns)))
-    base = np.full(len(X), offset, dtype=float)
-    scales = set()
-    for weight, preprocess, estimator in leaves:
-        tree, transform, leaf_classes = _unwrap(estimator)
-        scales.add(_scale(type(tree).__name__, task, transform))
-        if len(scales) > 1:
-            raise NotExplainable(f"its members explain on different scales ({', '.join(sorted(scales))})")
-        Z = X if preprocess is None else preprocess.transform(X)
-        class_index = None
-        if explained is not None:
-            labels = [str(c) for c in leaf_classes]
-            class_index = np.asarray([labels.index(str(c)) for c in explained])
-        with warnings.catch_warnings():  # e.g. LightGBM's note on the binary output format
-            warnings.simplefilter("ignore")
-            phi, b = _tree_shap(tree, Z, class_index)
-        total += weight * phi @ fold_matrix(preprocess, _names(Z, preprocess) if preprocess is not None
-                                            else raw_columns, raw_columns)
-        base += weight * b
-    values = pd.DataFrame(total, columns=raw_columns)
-    return ShapExplanation(values, base, base + total.sum(axis=1), scales.pop(), explained)
+    def __init__(self, model, task: str):
+        self.model, self.task = model, task
+        leaves, self.offset = _members(model)
+        self.leaves = []
+        scales = set()
+        for weight, preprocess, estimator in leaves:
+            tree, transform, classes = _unwrap(estimator)
+            scales.add(_scale(type(tree).__name__, task, transform))
+            if len(scales) > 1:
+                raise NotExplainable(f"its members explain on different scales ({', '.join(sorted(scales))})")
+            labels = None if classes is None else [str(c) for c in classes]
+            self.leaves.append((weight, preprocess, _TreeModel(tree), labels))
+        self.scale = scales.pop()
+
+    def explain(self, X: pd.DataFrame) -> ShapExplanation:
+        X = X.reset_index(drop=True)
+        raw_columns = [str(c) for c in X.columns]
+        explained = None
+        if self.task != "regression":
+            classes = np.asarray(self.model.classes_, dtype=object)
+            if self.task == "binary":
+                explained = np.full(len(X), classes[1], dtype=object)
+            else:
+                explained = classes[np.argmax(np.asarray(self.model.predict_proba(X), dtype=float), axis=1)]
+        total = np.zeros((len(X), len(raw_columns)))
+        base = np.full(len(X), self.offset, dtype=float)
+        for weight, preprocess, tree, labels in self.leaves:
+            Z = X if preprocess is None else preprocess.transform(X)
+            class_index = None if explained is None else np.asarray([labels.index(str(c)) for c in explained])
+            phi, b = tree.shap(Z, class_index)
+            names = raw_columns if preprocess is None else _names(Z, preprocess)
+            total += weight * phi @ fold_matrix(preprocess, names, raw_columns)
+            base += weight * b
+        values = pd.DataFrame(total, columns=raw_columns)
+        return ShapExplanation(values, base, base + total.sum(axis=1), self.scale, explained)
+
+
+def tree_shap_values(model, X: pd.DataFrame, task: str) -> ShapExplanation:
+    """:class:`TreeShap` of ``model`` on the rows of ``X`` (see there)."""
+    return TreeShap(model, task).explain(X)
 
 
 def mean_abs_shap(explanation: ShapExplanation) -> pd.DataFrame:
@@ -354,13 +377,14 @@ def tree_shap_within(model, X: pd.DataFrame, task: str, time_limit: float | None
     import shap  # noqa: F401 - a one-off cost, not the rows'
 
     started = time.perf_counter()
+    explainer = TreeShap(model, task)
     parts: list[ShapExplanation] = []
     start, size, last_cost = 0, first, 0.0
     while start < len(X):
         if parts and time_limit is not None and time.perf_counter() - started + 2 * last_cost > time_limit:
             break
         t0 = time.perf_counter()
-        parts.append(tree_shap_values(model, X.iloc[start:start + size], task))
+        parts.append(explainer.explain(X.iloc[start:start + size]))
         last_cost = time.perf_counter() - t0
         start, size = start + size, size * 2
     if len(parts) == 1:

@@ -20,6 +20,7 @@ PRODUCED = [
     "build_dataset.schema",
     "build_dataset.dataset_info",
     "train.metrics",
+    "train.shap_importance",
 ]
 # Files of train that no node outputs under a catalog name here: read under the report's own names.
 ALWAYS_OPTIONAL = ["train_meta", "feature_importance"]

@@ -22,9 +22,9 @@ logger = logging.getLogger(__name__)
 COLUMNS = ("feature", "mean_abs_shap", "scale")
 SUMMARY_TITLE = "02_explain/shap_summary"
 # The search spends the whole budget, so SHAP gets an allowance of its own (as permutation importance gets a
-# share): what is left of the budget, but at least this share of it (and 2 s); a train phase already more than
+# share): what is left of the budget, but at least this share of it (and 3 s); a train phase already more than
 # OVERRUN_SKIP over its budget (a big table) skips SHAP.
-ALLOWANCE_SHARE, MIN_SECONDS, OVERRUN_SKIP = 0.05, 2.0, 0.5
+ALLOWANCE_SHARE, MIN_SECONDS, OVERRUN_SKIP = 0.05, 3.0, 0.5
 
 
 def explain_model(model, dataset: pd.DataFrame, schema: dict[str, Any], train_metrics: dict[str, Any],
