@@ -30,6 +30,15 @@ TYPES = {"island": "categorical", "sex": "categorical", "bill_length_mm": "numer
          "flipper_length_mm": "numeric", "body_mass_g": "numeric", "year": "numeric"}
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Fits and SHAP on one thread: the test machine is shared (OpenMP threads would only contend)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
 def _penguins():
     return pd.read_csv(PENGUINS)
 
@@ -80,7 +89,7 @@ def test_fold_bag_and_voting_ensemble_of_trees_add_up_on_raw_columns():
     assert _rel_err(explanation.output, bag.predict(X)) < 1e-6
     assert explanation.scale == "target"
 
-    forest = _pipe(_onehot(FEATURES), "random_forest", "regression", n_estimators=30).fit(X, y)
+    forest = _pipe(_onehot(FEATURES), "random_forest", "regression", n_estimators=10, min_samples_leaf=5).fit(X, y)
     assert any(name.startswith("island_") for name in forest[0].get_feature_names_out())  # one-hot inputs
     voting = VotingEnsemble(task="regression", weights=[2.0, 1.0])
     voting.members_ = [FoldBag.from_folds(folds, "regression", None), forest]
@@ -123,12 +132,12 @@ def test_shap_top_feature_is_the_permutation_importance_driver_on_diabetes():
     data = load_diabetes(as_frame=True)
     X, y = data.data, data.target
     train, test = np.arange(len(X)) % 4 != 0, np.arange(len(X)) % 4 == 0
-    model = _pipe(NativeTabular(), "hist_gradient_boosting", "regression", max_iter=100, learning_rate=0.05)
+    model = _pipe(NativeTabular(), "hist_gradient_boosting", "regression", max_iter=60, learning_rate=0.08)
     model.fit(X[train], y[train])
     explanation = tree_shap_values(model, X[test], "regression")
     assert _rel_err(explanation.output, model.predict(X[test])) < 1e-6
     shap_rank = mean_abs_shap(explanation)["feature"].tolist()
-    perm = permutation_importance(model, X[test], y[test], n_repeats=5, random_state=0)
+    perm = permutation_importance(model, X[test], y[test], n_repeats=3, random_state=0)
     perm_rank = list(X.columns[np.argsort(-perm.importances_mean)])
     assert shap_rank[0] in perm_rank[:3] and perm_rank[0] in shap_rank[:3]
     assert set(shap_rank[:2]) & {"bmi", "s5"}  # the known drivers of disease progression
@@ -176,3 +185,24 @@ def test_within_a_time_limit_the_first_rows_are_explained():
 def test_without_shap_importable_the_guard_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "shap", None)  # as if the extra were not installed
     assert not shap_installed()
+
+
+def test_train_explain_node_skips_shap_without_the_package_and_says_why(monkeypatch, caplog):
+    """The node falls back to nothing (permutation importance stays) with a log line naming the reason."""
+    from automl_kedro.pipelines.train.explain import explain_model
+
+    table = _penguins().dropna(subset=["body_mass_g"]).reset_index(drop=True).assign(split="train")
+    model = _pipe(NativeTabular(), "hist_gradient_boosting", "regression", max_iter=20).fit(
+        table[FEATURES], table["body_mass_g"])
+    schema = {**_schema(FEATURES), "problem_type": "regression", "target": "body_mass_g"}
+    params = {"time_budget_s": 60, "shap_rows": 100}
+    shap_table, figures = explain_model(model, table, schema, {"train_seconds_total": 10.0}, params)
+    assert len(shap_table) == len(FEATURES) and shap_table["feature"].iloc[0] == "flipper_length_mm"
+    assert (shap_table["scale"] == "target").all() and list(figures) == ["02_explain/shap_summary"]
+    monkeypatch.setitem(sys.modules, "shap", None)  # as if the extra were not installed
+    with caplog.at_level("INFO"):
+        shap_table, figures = explain_model(model, table, schema, {"train_seconds_total": 10.0}, params)
+    assert shap_table.empty and list(shap_table.columns) == ["feature", "mean_abs_shap", "scale"] and figures == {}
+    assert "SHAP skipped: the shap package is not installed" in caplog.text
+    shap_table, _ = explain_model(model, table, schema, {"train_seconds_total": 100.0}, params)
+    assert shap_table.empty  # far over the budget: skipped too
