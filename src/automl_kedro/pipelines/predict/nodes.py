@@ -133,6 +133,7 @@ def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFr
         labels=out["sample_id"])}
     explanations = explain_rows(predictor, checked, train[features], params)
     summary["n_explained"] = int(explanations["sample_id"].nunique())
+    summary["explain_method"] = explanations["method"].iloc[0] if len(explanations) else None
     return out, uncertainty_table(out), summary, summary_markdown(summary, train_meta), plots, explanations
 
 
@@ -174,7 +175,9 @@ def _shap_explanation(predictor: Predictor, X: pd.DataFrame, params: PredictPara
         return tree_shap_values(predictor.model, X, predictor.task)
     except NotExplainable as exc:
         report("explanations: occlusion (model-agnostic); SHAP does not apply: %s", exc)
-        return None
+    except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
+        logger.warning("explanations: occlusion (model-agnostic); SHAP failed: %s", exc)
+    return None
 
 
 def _with_method(table: pd.DataFrame, method: str, scale: str) -> pd.DataFrame:

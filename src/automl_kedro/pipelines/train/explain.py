@@ -53,6 +53,9 @@ def explain_model(model, dataset: pd.DataFrame, schema: dict[str, Any], train_me
                 explanation = tree_shap_within(model, X, schema["problem_type"], time_limit=limit)
         except NotExplainable as exc:
             skip = f"the recommended model is not explained by TreeSHAP ({exc})"
+        except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
+            logger.warning("SHAP failed: %s", exc)
+            skip = "it failed"
     if skip is not None:
         logger.info("SHAP skipped: %s; permutation importance (explain/feature_importance.csv) explains the model.",
                     skip)
