@@ -10,13 +10,15 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 
 from automl_kedro.features.native import NativeTabular
 from automl_kedro.features.variants import build_preprocessor, expand_variants
-from automl_kedro.ml.ensemble import FoldBag, VotingEnsemble
+from automl_kedro.ml.ensemble import FoldBag, StackingEnsemble, VotingEnsemble
 from automl_kedro.ml.models import MODELS
 from automl_kedro.ml.shap_values import (NotExplainable, TreeShap, fold_matrix, mean_abs_shap, shap_installed,
                                          tree_shap_values, tree_shap_within)
@@ -77,7 +79,7 @@ def test_single_hgb_with_native_categories_adds_up_to_its_log_odds():
     assert explanation.values["species"].abs().max() > 0  # categorical splits are credited to their column
 
 
-def test_fold_bag_and_voting_ensemble_of_trees_add_up_on_raw_columns():
+def test_fold_bag_voting_and_stacking_ensembles_of_trees_add_up_on_raw_columns():
     """Body mass: a bag of 5 HGB fold models (native inputs) averaged with a random forest on one-hot inputs."""
     table = _penguins().dropna(subset=["body_mass_g"]).reset_index(drop=True)
     X, y = table[FEATURES], table["body_mass_g"]
@@ -100,6 +102,12 @@ def test_fold_bag_and_voting_ensemble_of_trees_add_up_on_raw_columns():
     top = mean_abs_shap(explanation)
     assert top["feature"].iloc[0] == "flipper_length_mm"  # body mass follows flipper length above all
 
+    stacking = StackingEnsemble(task="regression")
+    stacking.members_ = voting.members_
+    stacking.meta = LinearRegression(positive=True).fit(np.column_stack([m.predict(X) for m in voting.members_]), y)
+    explanation = tree_shap_values(stacking, X, "regression")  # linear in its members' outputs: still additive
+    assert _rel_err(explanation.output, stacking.predict(X)) < 1e-6
+
 
 def test_a_target_transform_is_explained_on_the_transformed_scale():
     table = _penguins().dropna(subset=["body_mass_g"]).reset_index(drop=True)
@@ -111,6 +119,12 @@ def test_a_target_transform_is_explained_on_the_transformed_scale():
     explanation = tree_shap_values(model, X, "regression")
     assert explanation.scale == "log1p(target)"
     assert _rel_err(explanation.output, np.log1p(model.predict(X))) < 1e-6
+    # a bag of such models averages on the original scale: the values add up to the members' mean log1p
+    bag = FoldBag.from_folds([model, clone(model).fit(X.iloc[::2], y.iloc[::2])], "regression", None)
+    explanation = tree_shap_values(bag, X, "regression")
+    assert explanation.scale == "weighted mean over 2 models of the log1p(target)"
+    members_mean = np.mean([np.log1p(m.predict(X)) for m in bag.members_], axis=0)
+    assert _rel_err(explanation.output, members_mean) < 1e-6
 
 
 def test_multiclass_forest_explains_the_probability_of_each_rows_predicted_class():

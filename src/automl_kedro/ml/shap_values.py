@@ -13,6 +13,9 @@ model's *raw output*:
   (binary: of the positive class) or the class's raw score (multiclass: before the softmax);
 - classification by forests (random forest, extra trees): the class probability.
 
+The wrappers average the members' predictions (original target scale) or probabilities; where the members'
+raw output is another scale (log-odds, a transformed target), the summed values add up to the members'
+weighted mean on that scale, and ``scale`` says so ("weighted mean over 5 models of the log-odds ...").
 Members on different scales (e.g. a booster averaged with a forest in a classification) are not explained
 (:class:`NotExplainable`); so is any model that is not a tree ensemble: the model-agnostic explanations
 of :mod:`automl_kedro.ml.row_explanations` and :mod:`automl_kedro.ml.importance` serve them.
@@ -329,6 +332,12 @@ class TreeShap:
             labels = None if classes is None else [str(c) for c in classes]
             self.leaves.append((weight, preprocess, _TreeModel(tree), labels))
         self.scale = scales.pop()
+        if len(self.leaves) > 1 and self.scale != "target" and not self.scale.startswith("probability"):
+            # the models average their predictions / probabilities; on a margin or transformed scale the values
+            # add up to the members' weighted mean margin, a close but not identical quantity: say so
+            if self.offset:
+                raise NotExplainable("a stacking ensemble combines its members' outputs on another scale")
+            self.scale = f"weighted mean over {len(self.leaves)} models of the {self.scale}"
 
     def explain(self, X: pd.DataFrame) -> ShapExplanation:
         X = X.reset_index(drop=True)
