@@ -1,10 +1,10 @@
-"""train.explain: SHAP values of the recommended model when it is tree-based (after train.finalize).
+"""SHAP values of the recommended model when it is tree-based, the last step of train.finalize.
 
-Reads the final model and the training rows from the catalog; writes ``explain/shap_importance.csv``
-(``feature``, ``mean_abs_shap``, ``scale``) and the figure ``02_explain/shap_summary``. Any other model, a
-missing ``shap`` package (pip extra ``explain``), ``train.shap_rows: 0`` or a spent time budget leave an
-empty table and a log line saying why (the time allowance: ``ALLOWANCE_SHARE``); permutation importance (``explain/feature_importance.csv``) explains
-every model regardless.
+From the final model and the training rows: ``train.shap_importance`` (``explain/shap_importance.csv``:
+``feature``, ``mean_abs_shap``, ``scale``) and ``train.shap_plots`` (the figure ``02_explain/shap_summary``).
+Any other model, a missing ``shap`` package (pip extra ``explain``), ``train.shap_rows: 0`` or a train
+phase far over its budget leave an empty table and a log line saying why; permutation importance
+(``explain/feature_importance.csv``) explains every model regardless.
 """
 from __future__ import annotations
 

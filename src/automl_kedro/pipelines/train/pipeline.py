@@ -1,12 +1,10 @@
 from kedro.pipeline import Pipeline, node, pipeline
 
-from .explain import explain_model
 from .nodes import ensemble, finalize_model, search, select
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """search -> select -> ensemble -> finalize -> explain (SHAP of a tree model), exchanging their results
-    through catalog entries."""
+    """search -> select -> ensemble -> finalize, exchanging their results through catalog entries."""
     return pipeline(
         [
             node(
@@ -24,12 +22,9 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["build_dataset.dataset", "build_dataset.schema", "search_state", "selection", "ensembles",
                         "params:train"],
                 outputs=["model", "preprocess", "metrics", "leaderboard", "recommendation", "candidates", "plots",
-                         "oof_predictions", "feature_importance"],
+                         "oof_predictions", "feature_importance", "shap_importance", "shap_plots"],
                 name="finalize",
             ),
-            node(explain_model, inputs=["model", "build_dataset.dataset", "build_dataset.schema", "metrics",
-                                        "params:train"],
-                 outputs=["shap_importance", "shap_plots"], name="explain"),
         ],
         namespace="train",
         inputs={"build_dataset.dataset", "build_dataset.schema", "featurize.preprocessors"},
