@@ -109,6 +109,29 @@ def test_fold_bag_voting_and_stacking_ensembles_of_trees_add_up_on_raw_columns()
     assert _rel_err(explanation.output, stacking.predict(X)) < 1e-6
 
 
+@pytest.mark.parametrize("name", ["lightgbm", "xgboost", "random_forest", "extra_trees"])
+def test_boosters_and_forests_add_up_to_their_raw_output(name):
+    """Adelie or not: boosters on native inputs explain their log-odds, forests on one-hot inputs P(yes)."""
+    if name == "xgboost":
+        pytest.importorskip("xgboost")
+    table = _penguins()
+    X, y = table[FEATURES], (table["species"] == "Adelie").map({True: "yes", False: "no"})
+    booster = name in ("lightgbm", "xgboost")
+    model = _pipe(NativeTabular() if booster else _onehot(FEATURES), name, "binary",
+                  **({"n_estimators": 40} if not booster else {"n_estimators": 60})).fit(X, y)
+    Z, inner = model[0].transform(X), model[-1]
+    if name == "lightgbm":
+        expected = inner.predict(Z, raw_score=True)
+    elif name == "xgboost":
+        expected = inner.estimator_.predict(Z, output_margin=True)
+    else:
+        expected = model.predict_proba(X)[:, 1]
+    explanation = tree_shap_values(model, X, "binary")
+    assert list(explanation.values.columns) == FEATURES
+    assert _rel_err(explanation.output, expected) < (1e-5 if name == "xgboost" else 1e-6)  # xgboost: float32
+    assert set(explanation.explained_class) == {"yes"}
+
+
 def test_a_target_transform_is_explained_on_the_transformed_scale():
     table = _penguins().dropna(subset=["body_mass_g"]).reset_index(drop=True)
     X, y = table[FEATURES], table["body_mass_g"]
