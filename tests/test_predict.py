@@ -394,3 +394,45 @@ def test_row_explanations_name_the_driver_of_a_real_model():
     assert first["feature"] == "flipper_length_mm" and first["contribution"] > 500
     assert contrib.iloc[1].abs().max() < 0.5 * contrib.iloc[0].abs().max()
     assert set(top.columns) == {"sample_id", "rank", "feature", "value", "contribution"}
+
+
+@pytest.mark.slow
+def test_tree_model_is_explained_by_shap_in_train_report_and_predict(regression_project, tmp_path, monkeypatch):
+    """The HGB body-mass model: train left a SHAP table and summary plot, the report names SHAP's top features,
+    predict's explanations.csv comes from SHAP (the same values as the model's TreeSHAP), and
+    predict.explain_method=occlusion or a missing shap package give the model-agnostic method."""
+    from automl_kedro.ml.shap_values import tree_shap_values
+
+    pytest.importorskip("shap")
+    train = _only(regression_project, "train")
+    features = json.loads((_only(regression_project, "build_dataset") / "dataset" / "schema.json").read_text())[
+        "feature_columns"]
+    shap_table = pd.read_csv(train / "explain" / "shap_importance.csv")
+    assert shap_table["feature"].iloc[0] == "flipper_length_mm"
+    assert set(shap_table["feature"]) == set(features)
+    scale = shap_table["scale"].iloc[0]
+    assert scale == "target" or scale.endswith("(target)")  # the model's raw output: target or its transform
+    figure = json.loads((train / "plots" / "shap" / "02_explain__shap_summary.json").read_text())
+    assert {t["name"] for t in figure["data"]} == set(features)
+    report = (_only(regression_project, "report") / "report.md").read_text()
+    assert "By SHAP" in report and "`flipper_length_mm`" in report.split("By SHAP", 1)[1].split("\n", 1)[0]
+
+    rows = pd.read_csv(PENGUINS).head(4).drop(columns="body_mass_g")
+    path = tmp_path / "rows.csv"
+    rows.to_csv(path, index=False)
+    out = _predict(regression_project, **{"predict.input_path": str(path), "predict.explain_top": len(features)})
+    explanations = pd.read_csv(out / "explanations.csv")
+    assert (explanations["method"] == "shap").all() and (explanations["scale"] == scale).all()
+    assert explanations.groupby("sample_id")["rank"].max().eq(len(features)).all()
+    model = pd.read_pickle(train / "model" / "model.ckpt")
+    expected = tree_shap_values(model, rows[features], "regression").values
+    first = explanations[explanations["sample_id"] == explanations["sample_id"].iloc[0]]
+    for _, item in first.iterrows():
+        assert item["contribution"] == pytest.approx(expected.loc[0, item["feature"]], rel=1e-6, abs=1e-9)
+
+    out = _predict(regression_project, **{"predict.input_path": str(path), "predict.explain_method": "occlusion"})
+    assert (pd.read_csv(out / "explanations.csv")["method"] == "occlusion").all()
+    monkeypatch.setitem(__import__("sys").modules, "shap", None)  # as if the extra were not installed
+    out = _predict(regression_project, **{"predict.input_path": str(path)})
+    assert (pd.read_csv(out / "explanations.csv")["method"] == "occlusion").all()
+    assert "SHAP needs the shap package" in (out / "logs" / "predict.log").read_text()

@@ -1,6 +1,8 @@
 """The ``predict:`` section: which model, which rows, interval level, applicability settings."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from automl_kedro.config.base import Section
@@ -19,6 +21,9 @@ class PredictParams(Section):
     explain_max_rows: int = Field(200, ge=1, description="rows explained (the first ones): each costs "
                                                         "columns x 50 predictions")
     explain_top: int = Field(5, ge=1, description="contributions listed per row")
+    explain_method: Literal["auto", "shap", "occlusion"] = Field(
+        "auto", description="auto: SHAP for tree models when the shap package is installed, else the model-agnostic "
+                            "occlusion; shap / occlusion: that one (shap falls back to occlusion when it cannot serve)")
     domain_alpha: float = Field(0.01, ge=0, lt=1, description="a row farther from the training rows than all but "
                                                              "this share of training rows is out of domain")
     domain_range_margin: float = Field(0.1, ge=0, description="numeric values beyond the training range by more "

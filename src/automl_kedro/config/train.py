@@ -51,6 +51,8 @@ class TrainParams(Section):
     plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
     parallel_backend: Literal["threading", "loky"] = "threading"
     figures: bool = True
+    shap_rows: int = Field(1000, ge=0, description="training rows (a random sample) SHAP explains when the "
+                                                   "recommended model is tree-based (pip extra 'explain'); 0 = off")
 
     @field_validator("models", mode="before")
     @classmethod

@@ -36,6 +36,7 @@ class ReportInputs:
     train_metrics: dict[str, Any] | None = None
     train_meta: dict[str, Any] | None = None
     feature_importance: pd.DataFrame | None = None
+    shap_importance: pd.DataFrame | None = None  # explain/shap_importance.csv (tree models; may be empty)
     plots: list[dict[str, str]] | None = None
     environment: dict[str, str] | None = None
     top_k: int = 5
@@ -165,7 +166,7 @@ def decision_section(r: ReportInputs) -> list[str]:
             lines += [explain(r.recommendation["rationale"]), ""]
     else:
         lines += ["No recommendation is available (train/recommendation.json is missing).", ""]
-    lines += _intervals_lines(r.test_metrics) + _importance_lines(r.feature_importance)
+    lines += _intervals_lines(r.test_metrics) + _importance_lines(r.feature_importance) + _shap_lines(r.shap_importance)
     lines += ["The model was chosen on cross-validation of the training rows only; the test rows were used once, "
               "to give the test score.", ""]
     return lines
@@ -188,6 +189,14 @@ def _importance_lines(importance: pd.DataFrame | None, top: int = 5) -> list[str
     best = importance.sort_values("importance", ascending=False).head(top)
     names = ", ".join(f"`{f}`" for f in best["feature"])
     return [f"The features that matter most to the model: {names} (explain/feature_importance.csv).", ""]
+
+
+def _shap_lines(shap: pd.DataFrame | None, top: int = 5) -> list[str]:
+    if shap is None or shap.empty or not {"feature", "mean_abs_shap"} <= set(shap.columns):
+        return []
+    names = ", ".join(f"`{f}`" for f in shap.sort_values("mean_abs_shap", ascending=False).head(top)["feature"])
+    return [f"By SHAP (mean absolute contribution on training rows), the features that move its predictions most: "
+            f"{names} (explain/shap_importance.csv).", ""]
 
 
 def risk_section(r: ReportInputs) -> list[str]:

@@ -13,6 +13,7 @@ from automl_kedro.ml.applicability import unseen_category_warnings
 from automl_kedro.ml.inference import Predictor
 from automl_kedro.ml.position_map import position_map
 from automl_kedro.ml.row_explanations import row_contributions, top_contributions
+from automl_kedro.ml.shap_values import NotExplainable, shap_installed, tree_shap_values
 
 logger = logging.getLogger(__name__)
 SHOWN_OUT_OF_DOMAIN = 20
@@ -118,19 +119,52 @@ def predict(model, schema: dict[str, Any], dataset: pd.DataFrame, oof: pd.DataFr
         labels=out["sample_id"])}
     explanations = explain_rows(predictor, checked, train[features], params)
     summary["n_explained"] = int(explanations["sample_id"].nunique())
+    summary["explain_method"] = explanations["method"].iloc[0] if len(explanations) else None
     return out, uncertainty_table(out), summary, summary_markdown(summary, train_meta), plots, explanations
 
 
 def explain_rows(predictor: Predictor, checked: CheckedRows, background: pd.DataFrame,
                  params: PredictParams) -> pd.DataFrame:
-    """Top contributions of the raw input columns for the first ``explain_max_rows`` rows (header only when off)."""
+    """Top contributions of the raw input columns for the first ``explain_max_rows`` rows (header only when off).
+
+    ``method`` says which explanation each row got: ``shap`` (TreeSHAP of a tree model, on ``scale``: the
+    model's raw output) or ``occlusion`` (any model: y_pred or the predicted class's probability).
+    """
     if not params.explain:
-        return top_contributions(pd.DataFrame(columns=predictor.features), checked.X.head(0), checked.sample_id.head(0))
+        return _with_method(top_contributions(pd.DataFrame(columns=predictor.features), checked.X.head(0),
+                                              checked.sample_id.head(0)), "", "")
     X = checked.X.head(params.explain_max_rows)
     if len(checked.X) > len(X):
         logger.info("explanations: the first %d of %d rows (predict.explain_max_rows)", len(X), len(checked.X))
     from threadpoolctl import threadpool_limits
 
+    ids = checked.sample_id.head(len(X))
     with threadpool_limits(1):
+        shap = _shap_explanation(predictor, X, params)
+        if shap is not None:
+            return _with_method(top_contributions(shap.values, X, ids, params.explain_top), "shap", shap.scale)
         contrib = row_contributions(predictor.model, X, background, predictor.task)
-    return top_contributions(contrib, X, checked.sample_id.head(len(X)), params.explain_top)
+    scale = "y_pred" if predictor.task == "regression" else "probability of the predicted class"
+    return _with_method(top_contributions(contrib, X, ids, params.explain_top), "occlusion", scale)
+
+
+def _shap_explanation(predictor: Predictor, X: pd.DataFrame, params: PredictParams):
+    """SHAP values when ``predict.explain_method`` allows and the model is tree-based; else None (logged why)."""
+    if params.explain_method == "occlusion":
+        return None
+    report = logger.warning if params.explain_method == "shap" else logger.info
+    if not shap_installed():
+        report("explanations: occlusion (model-agnostic); SHAP needs the shap package "
+               "(pip install 'automl_kedro[explain]')")
+        return None
+    try:
+        return tree_shap_values(predictor.model, X, predictor.task)
+    except NotExplainable as exc:
+        report("explanations: occlusion (model-agnostic); SHAP does not apply: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
+        logger.warning("explanations: occlusion (model-agnostic); SHAP failed: %s", exc)
+    return None
+
+
+def _with_method(table: pd.DataFrame, method: str, scale: str) -> pd.DataFrame:
+    return table.assign(method=method, scale=scale)

@@ -21,11 +21,12 @@ def environment() -> dict[str, str]:
 
 
 def build_report(recommendation, leaderboard, test_metrics, audit_report, schema, dataset_info, train_metrics,
-                 train_meta, feature_importance, plots, run_info, inventory, params_report):
+                 shap_importance, train_meta, feature_importance, plots, run_info, inventory, params_report):
     inputs = ReportInputs(
         run_info=run_info, recommendation=recommendation, leaderboard=leaderboard, test_metrics=test_metrics,
         audit_report=audit_report, schema=schema, dataset_info=dataset_info, inventory=inventory or [],
-        train_metrics=train_metrics, train_meta=train_meta, feature_importance=feature_importance, plots=plots,
+        train_metrics=train_metrics, train_meta=train_meta, feature_importance=feature_importance,
+        shap_importance=shap_importance, plots=plots,
         environment=environment(), top_k=params_report["top_k"],
     )
     return build_markdown(inputs), missing_artifacts(inventory)

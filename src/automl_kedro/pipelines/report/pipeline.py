@@ -20,6 +20,7 @@ PRODUCED = [
     "dataset_schema",
     "dataset_info",
     "train_metrics",
+    "shap_importance",
 ]
 # Files of train that no node outputs under a catalog name here: read under the report's own names.
 ALWAYS_OPTIONAL = ["train_meta", "feature_importance"]

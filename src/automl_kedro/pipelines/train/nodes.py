@@ -15,6 +15,7 @@ import pandas as pd
 from automl_kedro.config.train import TrainParams
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.ml.engine import build_ensembles, finalize, run_search, select_candidates, trial_log
+from automl_kedro.pipelines.train.explain import explain_model
 
 logger = logging.getLogger(__name__)
 
@@ -90,5 +91,8 @@ def finalize_model(dataset: pd.DataFrame, schema: dict[str, Any], search_state, 
     result = finalize(search_state, selection, ensembles, X, TrainParams.model_validate(params_train or {}),
                       sample_ids=rows["sample_id"].astype(str).to_numpy() if "sample_id" in rows else None)
     logger.info("recommended %s: %s", result.recommendation["candidate_id"], result.recommendation["rationale"])
+    # SHAP here, not in a node of its own: evaluate would run before it and find train unfinished
+    shap_importance, shap_plots = explain_model(result.model, dataset, schema, result.metrics, params_train)
     return (result.model, result.preprocess, result.metrics, result.leaderboard, result.recommendation,
-            result.candidates, result.figures, result.oof_predictions, result.feature_importance)
+            result.candidates, result.figures, result.oof_predictions, result.feature_importance, shap_importance,
+            shap_plots)

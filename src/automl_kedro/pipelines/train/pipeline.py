@@ -22,13 +22,14 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=["built_dataset", "dataset_schema", "search_state", "selection", "ensembles",
                         "params:train"],
                 outputs=["model", "preprocess", "metrics", "leaderboard", "recommendation", "candidates", "plots",
-                         "oof_predictions", "feature_importance"],
+                         "oof_predictions", "feature_importance", "shap_importance", "shap_plots"],
                 name="finalize",
             ),
         ],
         namespace="train",
         outputs={"model": "trained_model", "recommendation": "recommendation", "oof_predictions": "oof_predictions",
-                 "metrics": "train_metrics", "leaderboard": "leaderboard"},  # read by other phases: undotted names
+                 "metrics": "train_metrics", "leaderboard": "leaderboard",
+                 "shap_importance": "shap_importance"},  # read by other phases: undotted names
         inputs={"built_dataset", "dataset_schema", "preprocessors"},
         parameters={"params:train", "params:split"},
     )
