@@ -174,6 +174,8 @@ def build_preprocessor(
         if encoder is not None:
             transformers.append(("datetime", _pipe([
                 ("parts", encoder), ("impute", reg["numeric_imputer"].get("median").build()),
+                # scaled like the numbers: an unscaled year (~2000) kept a logistic regression from converging
+                ("scale", reg["scaler"].get(variant["scaler"]).build(seed=seed)),
             ]), groups["datetime"]))
     if groups["text"]:
         encoder = reg["text_encoder"].get(variant["text_encoder"]).build()
