@@ -384,7 +384,10 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     kinds = [k.lower() for k in (cfg.ensembles or ())]
     top = ok[: max(2, cfg.ensemble_top_k)]
     refit_cost = 0.0 if not outcome.refit else sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
-    if len(top) >= 2 and outcome.left() > 2 * refit_cost:
+    # a search on a sample of a big table: the final single model is refit on as many rows as the budget allows,
+    # an ensemble would keep its members' fits on the sample (rows pay more than averaging there)
+    sampled = outcome.strategy == "holdout" and len(splits[0][0]) + len(splits[0][1]) < len(y)
+    if len(top) >= 2 and outcome.left() > 2 * refit_cost and not sampled:
         if "voting" in kinds:
             pool = ens.distinct_trials([t for c in ok for t in c.trials if t.fold_models or outcome.refit], task,
                                        limit=cfg.ensemble_pool_size)
