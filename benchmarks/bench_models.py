@@ -437,15 +437,17 @@ def scale(args) -> list[dict]:
 
 
 def scale_markdown(rows) -> str:
-    head = ["rows", "cols", "budget", "tool", "train wall", "limit 1.15×B+5", "within", "peak RSS", "ROC AUC", "recommended"]
+    head = ["rows", "cols", "budget", "tool", "train wall", "limit 1.15×B+5", "within", "peak RSS", "cpu_s", "ROC AUC",
+            "models tried", "recommended"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['rows']:,} | 49 | {r['budget']:g} s | {r['tool']} | failed: {r['error']} |" + " |" * 5)
+            lines.append(f"| {r['rows']:,} | 49 | {r['budget']:g} s | {r['tool']} | failed: {r['error']} |" + " |" * 7)
             continue
+        chosen, _, tried = str(r["model"]).partition(" [")  # ours: "candidate [k tried]"
         lines.append(f"| {r['rows']:,} | {r['cols']} | {r['budget']:g} s | {r['tool']} | {r['train_wall']:.1f} s | "
                      f"{r['limit']:.1f} s | {'yes' if r['within_limit'] else '**no**'} | {r['peak_rss_mb'] / 1024:.2f} GiB | "
-                     f"{r['roc_auc']:.4f} | {r['model']} |")
+                     f"{r.get('cpu_s') or 0:.0f} s | {r['roc_auc']:.4f} | {tried.replace(' tried]', '') or '-'} | {chosen} |")
     return "\n".join(lines)
 
 
