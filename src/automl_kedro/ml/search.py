@@ -4,7 +4,8 @@ How the budget is spent:
 
 1. every candidate is cross-validated once with its default parameters, the cheap and strong
    ones first (the default HistGradientBoosting baseline always first), skipping a candidate
-   whose estimated cost no longer fits the remaining time;
+   whose estimated cost no longer fits the remaining time (on big folds a family not timed yet
+   is first probed on 1/8 of the first fold, so no single fit overruns the budget);
 2. the remaining time goes to trials by successive halving across candidates; each study first
    tries its model's portfolio of strong starting configurations (``ModelSpec.portfolio``, for
    regression with the preferred target transform), then Optuna TPE proposals. In
