@@ -106,8 +106,10 @@ def fit_ours(Xtr, ytr, Xte, task, budget, seed):
     except ImportError:
         fit_frame = None
     if fit_frame is not None:
-        res = fit_frame(Xtr, ytr, task, train_params={"time_budget_s": budget, "seed": seed}, featurize_params=None)
-        return res.model, Xte, str(res.recommendation.get("candidate_id"))
+        res = fit_frame(Xtr, ytr, task, train_params={"time_budget_s": budget, "seed": seed, **OURS_PARAMS},
+                        featurize_params=None)
+        tried = int((res.leaderboard["status"] == "ok").sum()) if "status" in res.leaderboard else -1
+        return res.model, Xte, f"{res.recommendation.get('candidate_id')} [{tried} tried]"
     return _fit_ours_round1(Xtr, ytr, Xte, task, budget, seed)
 
 
@@ -136,6 +138,7 @@ def _fit_ours_round1(Xtr, ytr, Xte, task, budget, seed):
 
 
 FITTERS = {"hgb": fit_hgb, "flaml": fit_flaml, "ours": fit_ours}
+OURS_PARAMS: dict = {}  # --ours-params: train: settings on top of the budget and seed (e.g. final_model)
 
 
 def cpu_seconds() -> float:
@@ -149,6 +152,7 @@ def child(job: Path) -> None:
     warnings.filterwarnings("ignore")
     meta = json.loads((job / "meta.json").read_text())
     task, budget, seed = meta["task"], meta["budget"], meta["seed"]
+    OURS_PARAMS.update(meta.get("ours_params") or {})
     if meta.get("synthetic_rows"):
         Xtr, ytr, Xte, yte = synthetic_split(meta["synthetic_rows"], seed)
     else:
@@ -303,7 +307,7 @@ def bench(args) -> list[dict]:
         for seed in range(args.splits):
             for name in args.sets:
                 spec, Xtr, Xte, ytr, yte = split(name, seed)
-                meta = {"task": spec.task, "budget": budget, "seed": seed, "set": name}
+                meta = {"task": spec.task, "budget": budget, "seed": seed, "set": name, "ours_params": args.ours_params}
                 outs = {}
                 for tool in tools:
                     path = ours_path(label, name, seed, budget) if tool == "ours" else cache_path(name, seed, budget, tool)
@@ -411,7 +415,7 @@ def scale(args) -> list[dict]:
         for budget in args.budgets:
             for tool in [t for t in args.tools if t in ("ours", "hgb")]:
                 print(f"  running {tool} on {n:,} rows ({budget:g} s) ...", flush=True)
-                meta = {"task": "binary", "budget": budget, "seed": 0, "synthetic_rows": n}
+                meta = {"task": "binary", "budget": budget, "seed": 0, "synthetic_rows": n, "ours_params": args.ours_params}
                 out = run_child(tool, meta, None, timeout_for(budget) + n / 1000)
                 if "error" in out:
                     print(f"  {tool} failed: {out['error']}", flush=True)
@@ -433,15 +437,17 @@ def scale(args) -> list[dict]:
 
 
 def scale_markdown(rows) -> str:
-    head = ["rows", "cols", "budget", "tool", "train wall", "limit 1.15×B+5", "within", "peak RSS", "ROC AUC", "recommended"]
+    head = ["rows", "cols", "budget", "tool", "train wall", "limit 1.15×B+5", "within", "peak RSS", "cpu_s", "ROC AUC",
+            "models tried", "recommended"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['rows']:,} | 49 | {r['budget']:g} s | {r['tool']} | failed: {r['error']} |" + " |" * 5)
+            lines.append(f"| {r['rows']:,} | 49 | {r['budget']:g} s | {r['tool']} | failed: {r['error']} |" + " |" * 7)
             continue
+        chosen, _, tried = str(r["model"]).partition(" [")  # ours: "candidate [k tried]"
         lines.append(f"| {r['rows']:,} | {r['cols']} | {r['budget']:g} s | {r['tool']} | {r['train_wall']:.1f} s | "
                      f"{r['limit']:.1f} s | {'yes' if r['within_limit'] else '**no**'} | {r['peak_rss_mb'] / 1024:.2f} GiB | "
-                     f"{r['roc_auc']:.4f} | {r['model']} |")
+                     f"{r.get('cpu_s') or 0:.0f} s | {r['roc_auc']:.4f} | {tried.replace(' tried]', '') or '-'} | {chosen} |")
     return "\n".join(lines)
 
 
@@ -465,6 +471,8 @@ def main(argv=None) -> int:
     ap.add_argument("--label", default="", help="name under which ours' results are cached (default: branch_sha)")
     ap.add_argument("--from-cache", action="store_true", help="run nothing: table from cached results (ours: --label)")
     ap.add_argument("--scale", default="", help="e.g. 300k,1m: synthetic wall-time/memory rows instead of sets")
+    ap.add_argument("--ours-params", type=json.loads, default={},
+                    help='JSON train: settings for ours, e.g. \'{"final_model": "refit"}\' (give a --label too)')
     ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")

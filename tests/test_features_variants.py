@@ -61,8 +61,19 @@ def test_too_many_categories_keep_the_most_frequent():
     from automl_kedro.features.native import NativeTabular
 
     values = pd.Series([f"v{i}" for i in range(300)] + ["v7"] * 5)
-    pre = NativeTabular(max_categories=10).fit(pd.DataFrame({"c": values}))
+    pre = NativeTabular(max_categories=10, max_native_levels=400).fit(pd.DataFrame({"c": values}))
     assert len(pre.categories_["c"]) == 10 and "v7" in pre.categories_["c"]
+
+
+def test_many_levels_become_ordinal_codes_and_unseen_values_missing():
+    from automl_kedro.features.native import NativeTabular
+
+    train = pd.DataFrame({"many": [f"t{i:03d}" for i in range(40)], "few": ["a", "b"] * 20})
+    pre = NativeTabular(max_native_levels=32).fit(train)
+    out = pre.transform(pd.DataFrame({"many": ["t000", "t039", "t005", "never seen", None], "few": ["b"] * 5}))
+    assert pre.kinds_ == {"many": "ordinal", "few": "categorical"}
+    assert out["many"].dtype == float and str(out["few"].dtype) == "category"
+    assert out["many"].tolist()[:3] == [0.0, 39.0, 5.0] and out["many"].isna().tolist()[3:] == [True, True]
 
 
 def test_list_options_expand_into_combinations():

@@ -74,3 +74,17 @@ def test_the_shipped_train_parameters_are_the_engine_defaults():
 
     shipped = yaml.safe_load((ROOT / "conf" / "base" / "parameters_train.yml").read_text())["train"]
     assert shipped == TrainParams().model_dump()
+
+
+def test_catboost_takes_the_native_categories_as_cat_features():
+    pytest.importorskip("catboost")
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=600), "c": rng.choice(["x", "y", "z", None], 600)})
+    y = np.where((X["a"] > 0) ^ (X["c"] == "x"), "pos", "neg")  # the class flips with one category
+    native = NativeTabular().fit(X).transform(X)
+    model = clone(MODELS.get("catboost").build("binary", {"iterations": 100}, 0, 1)).fit(native.iloc[:400], y[:400])
+    assert model.cat_features_ == ["c"] and list(model.classes_) == ["neg", "pos"]
+    assert (model.predict(native.iloc[400:]) == y[400:]).mean() > 0.9
+    assert model.predict_proba(native.iloc[400:]).shape == (200, 2)

@@ -118,7 +118,7 @@ def _native_manifest_entry(fitted: NativeTabular, schema: dict[str, Any]) -> dic
                          "dimension": 1})
     return {"version": variant_version(schema, {"id": NATIVE_VARIANT_ID, "kind": "native"}),
             "n_features_in": len(schema["feature_columns"]), "n_features_out": len(names), "dimension": len(names),
-            "options": {"kind": "native", "categorical": "pandas category (top 250 values)", "scaling": "none",
+            "options": {"kind": "native", "categorical": "pandas category (<= 32 levels; more: ordinal codes)", "scaling": "none",
                         "datetime": "year, month, dayofweek, dayofyear, ordinal"},
             "features": features}
 

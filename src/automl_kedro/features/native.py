@@ -4,9 +4,15 @@
 (``categorical_features="from_dtype"``), LightGBM and XGBoost (``enable_categorical``) take as is:
 
 - numbers stay numbers (missing values stay NaN: the boosters route them themselves);
-- categorical, boolean and text columns become pandas ``category`` columns whose categories are
-  fixed at fit time (the ``max_categories`` most frequent training values; rarer and unseen values
-  become missing), so every fold and the final model see the same codes;
+- categorical, boolean and text columns with at most ``max_native_levels`` distinct training values
+  become pandas ``category`` columns whose categories are fixed at fit time (the ``max_categories``
+  most frequent training values; rarer and unseen values become missing), so every fold and the
+  final model see the same codes;
+- columns with more levels (tail numbers, zip codes, destinations) become ordinal codes: a number per
+  training value in sorted order, unseen values missing. A booster's native categorical split sorts
+  the levels by their gradient statistics in every node, which overfits when the levels are many and
+  each has few rows: on a 45k-row flights table a default HistGradientBoosting scored ROC AUC 0.735
+  with the tail number (3.6k levels) and destination (102) as categories and 0.760 with them as codes;
 - dates become year, month, day of week, day of year and the day number (days since 1970), which
   every model family can use.
 
@@ -53,9 +59,11 @@ class NativeTabular(TransformerMixin, BaseEstimator):
 
     input_kind = "native"
 
-    def __init__(self, column_types: dict[str, str] | None = None, max_categories: int = 250):
+    def __init__(self, column_types: dict[str, str] | None = None, max_categories: int = 250,
+                 max_native_levels: int = 32):
         self.column_types = column_types
         self.max_categories = max_categories
+        self.max_native_levels = max_native_levels
 
     def fit(self, X: pd.DataFrame, y=None):
         if not isinstance(X, pd.DataFrame):
@@ -76,6 +84,10 @@ class NativeTabular(TransformerMixin, BaseEstimator):
             self.kinds_[column] = kind
             if kind == "categorical":
                 counts = X[column].dropna().astype(str).value_counts()
+                if len(counts) > self.max_native_levels:  # many levels: ordinal codes (see module doc)
+                    self.kinds_[column] = "ordinal"
+                    self.categories_[column] = sorted(counts.index)
+                    continue
                 # most frequent first, ties by value: the same categories whatever the row order
                 ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_categories]
                 self.categories_[column] = sorted(v for v, _ in ordered)
@@ -93,7 +105,13 @@ class NativeTabular(TransformerMixin, BaseEstimator):
                     out[f"{column}_{part}"] = np.asarray(arr, dtype=float)
             else:
                 text = values.astype(str).where(values.notna(), None)
-                out[column] = pd.Categorical(text, categories=self.categories_[column])
+                cat = pd.Categorical(text, categories=self.categories_[column])
+                if kind == "ordinal":
+                    codes = cat.codes.astype(float)
+                    codes[codes < 0] = np.nan
+                    out[column] = codes
+                else:
+                    out[column] = cat
         return pd.DataFrame(out, index=X.index)
 
     def get_feature_names_out(self, input_features=None):

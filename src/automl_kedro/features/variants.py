@@ -174,6 +174,8 @@ def build_preprocessor(
         if encoder is not None:
             transformers.append(("datetime", _pipe([
                 ("parts", encoder), ("impute", reg["numeric_imputer"].get("median").build()),
+                # scaled like the numbers: an unscaled year (~2000) kept a logistic regression from converging
+                ("scale", reg["scaler"].get(variant["scaler"]).build(seed=seed)),
             ]), groups["datetime"]))
     if groups["text"]:
         encoder = reg["text_encoder"].get(variant["text_encoder"]).build()
@@ -214,7 +216,8 @@ def describe_variant(schema: dict[str, Any], variant: dict[str, Any], cardinalit
                         reg["encoder"].get(variant["encoder"]).description])
     add("high_cardinality", [f"more than {variant['high_cardinality_threshold']} categories in training",
                              reg["encoder"].get(variant["high_cardinality_encoder"]).description])
-    add("datetime", [reg["datetime_encoder"].get(variant["datetime_encoder"]).description, "fill missing parts with the median"])
+    add("datetime", [reg["datetime_encoder"].get(variant["datetime_encoder"]).description, "fill missing parts with the median",
+                     reg["scaler"].get(variant["scaler"]).description])
     add("text", [reg["text_encoder"].get(variant["text_encoder"]).description])
     if variant["pca_components"] is not None:
         steps.append({"group": "all", "columns": ["<all outputs>"],

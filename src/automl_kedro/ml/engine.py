@@ -204,35 +204,9 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
         y_arr = y.astype(str).to_numpy(dtype=object)
         classes = sorted(pd.unique(y_arr).tolist())
 
-    names = cfg.model_names() or list(DEFAULT_MODELS)
-    if cfg.include_baseline and BASELINE_MODEL not in [MODELS.canonical(n) for n in names]:
-        names = [BASELINE_MODEL, *names]
-    resolved = resolve_models(names, task, n_rows=len(y_arr))
-    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params().items()}
-    specs = [_with_fixed_params(s, fixed.get(s.name, {})) for s in resolved.specs]
-    if not specs:
-        raise AutoMLInputError(
-            f"No model can run on this {task} problem: "
-            + "; ".join(f"{k}: {v}" for k, v in resolved.skipped.items())
-        )
-    metric_specs = resolve_metrics(cfg.metrics, task)
-    primary_name = default_primary_metric(task) if cfg.primary_metric in (None, "", "auto") else cfg.primary_metric
-    primary = METRICS.get(primary_name)
-    if task not in primary.tasks:
-        raise AutoMLInputError(f"Primary metric {primary.name!r} does not apply to {task} problems.")
-    if primary not in metric_specs:
-        metric_specs = [primary, *metric_specs]
-
-    strategy = resolve_strategy(cv_strategy or cfg.cv_strategy, task, groups, times)
-    splits = make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
-                         times=times)
-    if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
-        rows = _affordable_rows(X, y_arr, task, preprocessors, cfg)
-        splits = [_holdout(y_arr, task, cfg, rows)]  # many rows: one holdout split on a sample instead of k-fold
-        strategy = "holdout"
-        log.info("holdout on %d of %d rows (%d to fit, %d to score)", len(splits[0][0]) + len(splits[0][1]),
-                 len(y_arr), len(splits[0][0]), len(splits[0][1]))
-
+    resolved, specs = _model_specs(cfg, task, len(y_arr))
+    metric_specs, primary = _metric_specs(cfg, task)
+    strategy, splits = _cv_splits(X, y_arr, task, preprocessors, cfg, cv_strategy, groups, times)
     candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
     # keep back time for ensembles, the final model, importance and figures (the search adds refit estimates)
@@ -265,6 +239,47 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     return outcome
 
 
+def _model_specs(cfg: TrainParams, task: str, n_rows: int):
+    """The registry entries to search (the HGB baseline added), with the user's fixed parameters."""
+    names = cfg.model_names() or list(DEFAULT_MODELS)
+    if cfg.include_baseline and BASELINE_MODEL not in [MODELS.canonical(n) for n in names]:
+        names = [BASELINE_MODEL, *names]
+    resolved = resolve_models(names, task, n_rows=n_rows)
+    fixed = {MODELS.canonical(k): v for k, v in cfg.model_params().items()}
+    specs = [_with_fixed_params(s, fixed.get(s.name, {})) for s in resolved.specs]
+    if not specs:
+        raise AutoMLInputError(
+            f"No model can run on this {task} problem: "
+            + "; ".join(f"{k}: {v}" for k, v in resolved.skipped.items())
+        )
+    return resolved, specs
+
+
+def _metric_specs(cfg: TrainParams, task: str):
+    """The metrics to report and the primary one (first)."""
+    metric_specs = resolve_metrics(cfg.metrics, task)
+    primary_name = default_primary_metric(task) if cfg.primary_metric in (None, "", "auto") else cfg.primary_metric
+    primary = METRICS.get(primary_name)
+    if task not in primary.tasks:
+        raise AutoMLInputError(f"Primary metric {primary.name!r} does not apply to {task} problems.")
+    if primary not in metric_specs:
+        metric_specs = [primary, *metric_specs]
+    return metric_specs, primary
+
+
+def _cv_splits(X, y_arr, task, preprocessors, cfg: TrainParams, cv_strategy, groups, times):
+    """(strategy, splits): k-fold as configured, or above ``holdout_above_rows`` one holdout on a sample."""
+    strategy = resolve_strategy(cv_strategy or cfg.cv_strategy, task, groups, times)
+    if len(y_arr) > cfg.holdout_above_rows and strategy in ("kfold", "stratified"):
+        rows = _affordable_rows(X, y_arr, task, preprocessors, cfg)
+        splits = [_holdout(y_arr, task, cfg, rows)]  # many rows: one holdout split on a sample instead of k-fold
+        log.info("holdout on %d of %d rows (%d to fit, %d to score)", len(splits[0][0]) + len(splits[0][1]),
+                 len(y_arr), len(splits[0][0]), len(splits[0][1]))
+        return "holdout", splits
+    return strategy, make_splits(y_arr, task, strategy=strategy, n_folds=cfg.cv_folds, seed=cfg.seed, groups=groups,
+                                 times=times)
+
+
 def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, cfg: TrainParams) -> int:
     """How many rows the search may use: the default HistGradientBoosting is timed on a small probe, and the
     sample is sized so that its first trial takes about a tenth of the budget (cheap first: a machine that
@@ -285,6 +300,7 @@ def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, c
         return cfg.search_max_rows
     seconds = max(time.perf_counter() - t0, 1e-3)
     rows = int(probe_n * 0.1 * cfg.time_budget_s / seconds / (1 + 1.0 / (cfg.cv_folds - 1)))
+    log.info("timing probe: a default %s on %d rows took %.2f s", BASELINE_MODEL, probe_n, seconds)
     return int(min(cfg.search_max_rows, max(2_000, rows)))
 
 
@@ -295,11 +311,11 @@ def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = 
 
     max_rows = max_rows or cfg.search_max_rows
     idx = np.arange(len(y))
-    strat = y if task != "regression" else None
+    codes = pd.factorize(y)[0] if task != "regression" else None  # integers: stratifying strings is slow
+    strat = codes
     if len(y) > max_rows:
-        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed,
-                                  stratify=None if strat is None else y)
-        strat = None if strat is None else y[idx]
+        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed, stratify=codes)
+        strat = None if codes is None else codes[idx]
     tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
     return np.sort(tr), np.sort(va)
 
@@ -368,7 +384,10 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     kinds = [k.lower() for k in (cfg.ensembles or ())]
     top = ok[: max(2, cfg.ensemble_top_k)]
     refit_cost = 0.0 if not outcome.refit else sum(c.fit_seconds for c in top) / max(cfg.n_jobs, 1) * 1.3
-    if len(top) >= 2 and outcome.left() > 2 * refit_cost:
+    # a search on a sample of a big table: the final single model is refit on as many rows as the budget allows,
+    # an ensemble would keep its members' fits on the sample (rows pay more than averaging there)
+    sampled = outcome.strategy == "holdout" and len(splits[0][0]) + len(splits[0][1]) < len(y)
+    if len(top) >= 2 and outcome.left() > 2 * refit_cost and not sampled:
         if "voting" in kinds:
             pool = ens.distinct_trials([t for c in ok for t in c.trials if t.fold_models or outcome.refit], task,
                                        limit=cfg.ensemble_pool_size)
@@ -393,9 +412,9 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
     by_id = {c.candidate_id: c for c in outcome.candidates}
     if outcome.refit and X is None:
         raise AutoMLInputError("The final refit needs the training rows; pass X.")
-    # members refit in parallel threads with one thread each (as in the search); a single model gets n_jobs
-    single = not chosen_id.startswith("ensemble/")
-    with threadpool_limits(cfg.n_jobs if single else 1):
+    # one OpenMP thread, as in the search (members refit in parallel threads): on a busy machine a
+    # HistGradientBoosting with 2 OpenMP threads took 126 s where one thread took 3 s (spinning teams)
+    with threadpool_limits(1):
         if chosen_id.startswith("ensemble/"):
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
             estimator = ens.final_estimator(e, task, classes, outcome.seed, cfg.n_jobs)
@@ -460,7 +479,8 @@ def _refit_rows(outcome: SearchOutcome, chosen_id: str, kept, cfg: TrainParams) 
     fitted_rows = max(1, len(outcome.splits[0][0]))
     per_row = 1.3 * sum(m.fit_seconds for m in members) / max(1, min(cfg.n_jobs, len(members))) / fitted_rows
     left = max(0.0, outcome.left()) + 0.1 * outcome.budget
-    return int(min(n, 5 * fitted_rows, left / max(per_row, 1e-12)))  # fit time grows faster than the rows
+    # small fits overstate the per-row cost (fixed overheads): the extrapolation is capped, _grow_refit goes on
+    return int(min(n, 20 * fitted_rows, left / max(per_row, 1e-12)))
 
 
 def _fold_predictors(outcome: SearchOutcome, chosen_id: str, kept) -> list:
@@ -499,13 +519,45 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
     """Step 4: leaderboard, recommendation, the final model, permutation importance, records and figures."""
     cfg = as_params(params)
     ok = apply_selection(outcome, selection)
-    task, classes, y_arr, splits, mask = outcome.task, outcome.classes, outcome.y, outcome.splits, outcome.mask
-    metric_specs, primary, candidates = outcome.metric_specs, outcome.primary, outcome.candidates
-    kept, chosen_id, z = ensembles["kept"], ensembles["chosen"], selection["margin_se"]
+    kept, chosen_id = ensembles["kept"], ensembles["chosen"]
     t_lb = time.perf_counter()
-    n_rows = int(len(y_arr))
+    leaderboard = _leaderboard(outcome, kept, X)
+    recommendation = _recommendation(outcome, selection, ensembles, leaderboard, ok)
+    lb_s = time.perf_counter() - t_lb
+
+    t_refit = time.perf_counter()
+    refit_X, refit_y = _refit_data(outcome, chosen_id, kept, X, cfg, recommendation)
+    with _heartbeat(f"fitting the final model {chosen_id}", outcome):
+        model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
+        if outcome.refit and len(refit_y) < len(outcome.y) and not chosen_id.startswith("ensemble/"):
+            model, preprocess = _grow_refit(outcome, chosen_id, kept, X, cfg, recommendation, model, preprocess,
+                                            len(refit_y), time.perf_counter() - t_refit)
+    refit_s = time.perf_counter() - t_refit
+
+    t_imp = time.perf_counter()
+    importance = _importance(outcome, chosen_id, kept, X)
+    imp_s = time.perf_counter() - t_imp
+
+    t_fig = time.perf_counter()
+    records, plots = _records_and_figures(outcome, leaderboard, kept, chosen_id, cfg)
+    if cfg.figures and not importance.empty:
+        plots["02_explain/feature_importance"] = importance_figure(importance, outcome.primary.name)
+    metrics = _cv_metrics(outcome, leaderboard, chosen_id, recommendation)
+    total = time.time() - outcome.started_at
+    timings = {"search_seconds": outcome.search_seconds, "leaderboard_seconds": lb_s, "refit_seconds": refit_s,
+               "importance_seconds": imp_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
+    metrics["train_seconds_total"] = total
+    log.info("recommended %s (%s %.4f); train phase %.1f s of a %s s budget", chosen_id, outcome.primary.name,
+             metrics[outcome.primary.name] or float("nan"), total, outcome.budget)
+    return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
+                       outcome.skipped_models, oof_frame(outcome, chosen_id, kept, sample_ids), importance)
+
+
+def _leaderboard(outcome: SearchOutcome, kept, X: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per candidate (failed ones with their error) and per kept ensemble, ranked."""
+    primary, n_rows = outcome.primary, int(len(outcome.y))
     rows, sizes = [], {}
-    for c in candidates:
+    for c in outcome.candidates:
         row = {"candidate_id": c.candidate_id, "preprocess_id": c.preprocess_id, "model": c.model,
                "status": c.status if c.status != "pending" else "failed",
                "error": c.error if c.status != "pending" else "not evaluated: the time budget ran out",
@@ -529,7 +581,14 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
                     "params": json.dumps({"members": [m.label for m in e.members], "weights": e.weights},
                                          sort_keys=True)})
         rows.append(row)
-    leaderboard = rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
+    return rank_leaderboard(pd.DataFrame(rows), primary.name, primary.greater_is_better)
+
+
+def _recommendation(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[str, Any],
+                    leaderboard: pd.DataFrame, ok: list[Candidate]) -> dict[str, Any]:
+    """recommendation.json: the chosen model, why (the noise-margin comparisons), the baseline and the CV."""
+    primary, splits, z = outcome.primary, outcome.splits, selection["margin_se"]
+    kept, chosen_id = ensembles["kept"], ensembles["chosen"]
     recommendation = recommend(leaderboard, primary.name, primary.greater_is_better, chosen=chosen_id)
     single_cmps = [Comparison(**c) for c in selection["single_comparisons"]]
     ens_cmps = [Comparison(**c) for c in ensembles["comparisons"]]
@@ -552,59 +611,85 @@ def finalize(outcome: SearchOutcome, selection: dict[str, Any], ensembles: dict[
                                           "defaults_use": outcome.default_transform}
     recommendation["seed"] = outcome.seed
     recommendation["skipped_models"] = outcome.skipped_models
-    lb_s = time.perf_counter() - t_lb
+    return recommendation
 
-    t_refit = time.perf_counter()
+
+def _refit_data(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None, cfg: TrainParams,
+                recommendation: dict[str, Any]):
+    """The rows the final refit uses: all of them, the largest random sample the budget allows, or none (the
+    model fitted on the search's training rows is kept; ``outcome.refit`` becomes False). Says so in
+    ``recommendation["final_model"]``."""
     refit_X, refit_y = X, outcome.y
-    if outcome.refit:
-        rows = _refit_rows(outcome, chosen_id, kept, cfg)
-        if rows < 1.2 * len(splits[0][0]):
-            outcome.refit = False  # the model fitted on the holdout's training rows is the final one
-            recommendation["final_model"] = (f"the model fitted on the search's {len(splits[0][0])} training rows "
-                                             "(a refit on more rows would overrun train.time_budget_s)")
-        elif rows < len(outcome.y):  # the largest random sample the budget allows
-            keep = np.sort(np.random.default_rng(outcome.seed).choice(len(outcome.y), rows, replace=False))
-            refit_X, refit_y = X.iloc[keep], outcome.y[keep]
-            recommendation["final_model"] = (f"refit on a random {rows} of the {len(outcome.y)} training rows "
-                                             "(all rows would overrun train.time_budget_s)")
-    with _heartbeat(f"fitting the final model {chosen_id}", outcome):
-        model, preprocess = _final_model(outcome, chosen_id, kept, refit_X, cfg, refit_y)
-    refit_s = time.perf_counter() - t_refit
+    if not outcome.refit:
+        return refit_X, refit_y
+    fitted = len(outcome.splits[0][0])
+    rows = _refit_rows(outcome, chosen_id, kept, cfg)
+    if rows < 1.2 * fitted:
+        outcome.refit = False  # the model fitted on the holdout's training rows is the final one
+        recommendation["final_model"] = (f"the model fitted on the search's {fitted} training rows "
+                                         "(a refit on more rows would overrun train.time_budget_s)")
+    elif rows < len(outcome.y):  # the largest random sample the budget allows
+        keep = _refit_sample(outcome, rows)
+        refit_X, refit_y = X.iloc[keep], outcome.y[keep]
+        recommendation["final_model"] = (f"refit on a random {rows} of the {len(outcome.y)} training rows "
+                                         "(all rows would overrun train.time_budget_s)")
+    return refit_X, refit_y
 
-    t_imp = time.perf_counter()
+
+def _refit_sample(outcome: SearchOutcome, rows: int) -> np.ndarray:
+    """The first ``rows`` of one seeded permutation of the training rows (larger samples contain smaller ones)."""
+    return np.sort(np.random.default_rng(outcome.seed).permutation(len(outcome.y))[:rows])
+
+
+def _grow_refit(outcome: SearchOutcome, chosen_id: str, kept, X, cfg: TrainParams, recommendation, model,
+                preprocess, rows: int, seconds: float):
+    """A refit on a sample is repeated on up to 4x the rows while the last fit's measured time, scaled, still
+    fits in the budget: estimates from the search's small fits overstate the per-row cost (fixed overheads),
+    and more rows is what pays on a big table. At most the last fit is wasted; the budget is never overrun."""
+    n = len(outcome.y)
+    while rows < n:
+        growth = min(4.0, n / rows, max(0.0, outcome.left() + 0.05 * outcome.budget) / (1.3 * max(seconds, 1e-3)))
+        if growth < 1.5:
+            break
+        rows = min(n, int(rows * growth))
+        keep = _refit_sample(outcome, rows)
+        t0 = time.perf_counter()
+        model, preprocess = _final_model(outcome, chosen_id, kept, X.iloc[keep], cfg, outcome.y[keep])
+        seconds = time.perf_counter() - t0
+        recommendation["final_model"] = "refit on all training rows" if rows == n else (
+            f"refit on a random {rows} of the {n} training rows (all rows would overrun train.time_budget_s)")
+        log.info("final model refit on %d of %d rows in %.1f s", rows, n, seconds)
+    return model, preprocess
+
+
+def _importance(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None) -> pd.DataFrame:
+    """Permutation importance of the recommendation per raw column, on its fold models (empty when it fails)."""
     importance = pd.DataFrame(columns=list(COLUMNS))
     predictors = _fold_predictors(outcome, chosen_id, kept)
-    if X is not None and predictors:
-        try:
-            with threadpool_limits(1), _heartbeat("measuring permutation importance", outcome):
-                # a small share of the budget: figures still follow (at least one pass over one fold)
-                limit = None if outcome.budget is None else max(0.5, min(0.06 * outcome.budget, outcome.left() - 2))
-                importance = permutation_importance(predictors, X.reset_index(drop=True), y_arr, splits, primary,
-                                                    classes, seed=outcome.seed, time_limit=limit)
-        except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
-            log.warning("permutation importance failed: %s", exc)
-    imp_s = time.perf_counter() - t_imp
+    if X is None or not predictors:
+        return importance
+    try:
+        with threadpool_limits(1), _heartbeat("measuring permutation importance", outcome):
+            # a small share of the budget: figures still follow (at least one pass over one fold)
+            limit = None if outcome.budget is None else max(0.5, min(0.06 * outcome.budget, outcome.left() - 2))
+            importance = permutation_importance(predictors, X.reset_index(drop=True), outcome.y, outcome.splits,
+                                                outcome.primary, outcome.classes, seed=outcome.seed, time_limit=limit)
+    except Exception as exc:  # noqa: BLE001 - an explanation never fails the run
+        log.warning("permutation importance failed: %s", exc)
+    return importance
 
-    t_fig = time.perf_counter()
-    records, plots = _records_and_figures(outcome, leaderboard, kept, chosen_id, cfg)
-    if cfg.figures and not importance.empty:
-        plots["02_explain/feature_importance"] = importance_figure(importance, primary.name)
 
+def _cv_metrics(outcome: SearchOutcome, leaderboard: pd.DataFrame, chosen_id: str,
+                recommendation: dict[str, Any]) -> dict[str, Any]:
+    """The recommendation's CV scores (mean and sd of every metric), as train.metrics reports them."""
     best_row = leaderboard[leaderboard["candidate_id"] == chosen_id].iloc[0]
-    metrics = {"split": "cv", "cv_strategy": outcome.strategy, "cv_folds": len(splits), "primary_metric": primary.name,
-               "candidate_id": chosen_id, "model_name": recommendation["model_name"],
-               "n_train": n_rows, "seed": outcome.seed}
-    for m in metric_specs:
+    metrics = {"split": "cv", "cv_strategy": outcome.strategy, "cv_folds": len(outcome.splits),
+               "primary_metric": outcome.primary.name, "candidate_id": chosen_id,
+               "model_name": recommendation["model_name"], "n_train": int(len(outcome.y)), "seed": outcome.seed}
+    for m in outcome.metric_specs:
         metrics[m.name] = _num(best_row.get(f"cv_{m.name}_mean"))
         metrics[f"{m.name}_std"] = _num(best_row.get(f"cv_{m.name}_std"))
-    total = time.time() - outcome.started_at
-    timings = {"search_seconds": outcome.search_seconds, "leaderboard_seconds": lb_s, "refit_seconds": refit_s,
-               "importance_seconds": imp_s, "figures_seconds": time.perf_counter() - t_fig, "total_seconds": total}
-    metrics["train_seconds_total"] = total
-    log.info("recommended %s (%s %.4f); train phase %.1f s of a %s s budget", chosen_id, primary.name,
-             float(best_row[f"cv_{primary.name}_mean"]), total, outcome.budget)
-    return TrainResult(model, preprocess, leaderboard, recommendation, records, plots, metrics, timings,
-                       outcome.skipped_models, oof_frame(outcome, chosen_id, kept, sample_ids), importance)
+    return metrics
 
 
 def _records_and_figures(outcome: SearchOutcome, leaderboard, kept, chosen_id, cfg: TrainParams):

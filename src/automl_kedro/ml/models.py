@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.preprocessing import LabelEncoder
 
 from automl_kedro.registry import Registry, UnknownEntryError
@@ -211,6 +211,55 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     @property
     def feature_importances_(self):
         return self.estimator_.feature_importances_
+
+
+class _CatBoostNative(BaseEstimator):
+    """CatBoost on the native inputs: the pandas ``category`` columns go in as ``cat_features`` (CatBoost's
+    ordered target statistics), missing values there as a level of their own (CatBoost refuses NaN in them)."""
+
+    _MISSING = "__missing__"
+
+    def __init__(self, params: dict | None = None, random_state: int = 0, n_jobs: int = 1):
+        self.params = params
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _frame(self, X):
+        import pandas as pd
+
+        X = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(X)
+        for c in self.cat_features_:
+            X[c] = X[c].astype(object).where(X[c].notna(), self._MISSING).astype(str)
+        return X
+
+    def fit(self, X, y):
+        import pandas as pd
+
+        cb = _import("catboost")
+        cls = cb.CatBoostClassifier if isinstance(self, ClassifierMixin) else cb.CatBoostRegressor
+        self.cat_features_ = [c for c in getattr(X, "columns", []) if isinstance(X[c].dtype, pd.CategoricalDtype)]
+        self.model_ = cls(random_seed=self.random_state, thread_count=self.n_jobs, verbose=False,
+                          allow_writing_files=False, **(self.params or {}))
+        self.model_.fit(self._frame(X), y, cat_features=self.cat_features_ or None)
+        if isinstance(self, ClassifierMixin):
+            self.classes_ = np.asarray(self.model_.classes_)
+        return self
+
+    def predict(self, X):
+        return np.asarray(self.model_.predict(self._frame(X))).ravel()
+
+    @property
+    def feature_importances_(self):
+        return self.model_.get_feature_importance()
+
+
+class CatBoostNativeClassifier(ClassifierMixin, _CatBoostNative):
+    def predict_proba(self, X):
+        return self.model_.predict_proba(self._frame(X))
+
+
+class CatBoostNativeRegressor(RegressorMixin, _CatBoostNative):
+    pass
 
 
 # --------------------------------------------------------------------------- built-in models
@@ -490,9 +539,9 @@ def _xgb_space(trial, task, n):
 
 
 def _cat(task, p, rs, nj):
-    cb = _import("catboost")
-    cls = cb.CatBoostRegressor if task == "regression" else cb.CatBoostClassifier
-    return cls(random_seed=rs, thread_count=nj, verbose=False, allow_writing_files=False, **p)
+    _import("catboost")
+    cls = CatBoostNativeRegressor if task == "regression" else CatBoostNativeClassifier
+    return cls(dict(p), rs, nj)
 
 
 def _cat_space(trial, task, n):

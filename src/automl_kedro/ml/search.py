@@ -4,7 +4,8 @@ How the budget is spent:
 
 1. every candidate is cross-validated once with its default parameters, the cheap and strong
    ones first (the default HistGradientBoosting baseline always first), skipping a candidate
-   whose estimated cost no longer fits the remaining time;
+   whose estimated cost no longer fits the remaining time (on big folds a family not timed yet
+   is first probed on 1/8 of the first fold, so no single fit overruns the budget);
 2. the remaining time goes to trials by successive halving across candidates; each study first
    tries its model's portfolio of strong starting configurations (``ModelSpec.portfolio``, for
    regression with the preferred target transform), then Optuna TPE proposals. In
@@ -264,6 +265,11 @@ def _set_time_limit(estimator, seconds: float) -> None:
     keys = [k for k in estimator.get_params(deep=True) if k == "time_limit" or k.endswith("__time_limit")]
     if keys:
         estimator.set_params(**{k: seconds for k in keys})
+
+
+def _rows(data, idx):
+    """Rows ``idx`` of a preprocessed matrix (DataFrame, array or sparse)."""
+    return data.iloc[idx] if isinstance(data, pd.DataFrame) else data[idx]
 
 
 def _nbytes(data) -> int:
@@ -607,12 +613,48 @@ class Search:
 
     default_transform = "none"
 
+    probe_above_rows = 5_000  # a family not timed yet is probed on a sample when a fold fits more rows
+    probe_share = 8  # the probe fits 1 / probe_share of the fold's training rows
+
+    def _probe(self, cand: Candidate) -> float:
+        """Seconds one default trial of a family not timed yet should take, from a fit on a sample of the first
+        fold (0 when the fold is small or the family was timed): a model whose cost the relative-cost table
+        misjudges (a solver that does not converge, kNN's quadratic predictions) must not overrun the budget."""
+        tr, va = self.splits[0]
+        if len(tr) <= self.probe_above_rows or any(c.tried and c.spec.name == cand.spec.name
+                                                    for c in self.candidates if c is not cand):
+            return 0.0
+        rng = np.random.default_rng(self.s.seed)
+        r = self.probe_share
+        sub_tr = np.sort(rng.choice(len(tr), len(tr) // r, replace=False))
+        sub_va = np.sort(rng.choice(len(va), max(1, len(va) // r), replace=False))
+        try:
+            with threadpool_limits(1), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pre, Xtr, Xva = self.cache.get(cand.preprocess_id, cand.preprocessor, 0)
+                est = cand.spec.build(self.s.task, {}, self.s.seed, 1)
+                _set_time_limit(est, max(1.0, self.remaining()))
+                t0 = time.perf_counter()
+                est.fit(_rows(Xtr, sub_tr), self.y[tr][sub_tr])
+                t1 = time.perf_counter()
+                est.predict(_rows(Xva, sub_va))
+                t2 = time.perf_counter()
+        except Exception:  # noqa: BLE001 - the trial itself reports the model's error
+            return 0.0
+        # fit time grows at least linearly in the rows; predictions against r x the rows for r x the rows
+        per_fold = (t1 - t0) * r ** 1.2 + (t2 - t1) * r * r
+        rounds = math.ceil(len(self.splits) / max(1, self.s.n_jobs if self.s.parallel == "folds" else 1))
+        return per_fold * rounds
+
     def _defaults(self):
         for i, cand in enumerate(self._order()):
             if i == 1 and self._order()[0].spec.name == BASELINE_MODEL:
                 self._decide_target_transform(self._order()[0])
             if self.deadline is not None:
                 est, left = self._estimate(cand), self.remaining()
+                if i > 0 and 0 < left and est <= left:
+                    est = max(est, self._probe(cand))
+                    left = self.remaining()
                 if left <= 0 or (est > left and any(c.status == "ok" for c in self.candidates)):
                     cand.status = "failed"
                     cand.error = (f"skipped: the time budget left {max(left, 0):.1f} s, a default fit needs about "
