@@ -1,8 +1,4 @@
-"""No function over 60 lines in the modules split along their seams (issue 12, item 8).
-
-The list of modules is explicit while other modules are still being reshaped; widen it as they
-are cleaned, until it covers the whole package.
-"""
+"""No function over 60 lines anywhere in the package (issue 12, item 8): long ones are split along their seams."""
 from __future__ import annotations
 
 import ast
@@ -12,17 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "automl_kedro"
 MAX_LINES = 60
-CHECKED_MODULES = (
-    "data/audit.py",
-    "data/edit.py",
-    "data/io.py",
-    "data/split.py",
-    "ml/inverse_design.py",
-    "pipelines/audit_dataset/nodes.py",
-    "report/render.py",
-    "report/risks.py",
-    "report/words.py",
-)
+CHECKED_MODULES = tuple(sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")))
 
 
 def long_functions(source: str, limit: int = MAX_LINES) -> list[tuple[str, int]]:
