@@ -1,4 +1,4 @@
-"""Lazy, fast import of the ClearML SDK (the only place that imports ``clearml``).
+"""Lazy, fast import of the ClearML SDK (only the tracking package imports ``clearml``; hook.py warms the import up).
 
 Before the first ``Task.init`` the SDK is told not to start a reporting subprocess (otherwise
 ``task.close()`` costs ~11 s), not to capture git diffs or pip freeze, not to log the environment.
