@@ -16,6 +16,11 @@ class ModelEntry(Section):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+# The promise on the user's wall clock: the whole train phase (search, ensembles, refit, figures,
+# SHAP) ends within WALL_SHARE x time_budget_s + WALL_SLACK_S (issue 9).
+WALL_SHARE, WALL_SLACK_S = 1.15, 5.0
+
+
 class TrainParams(Section):
     time_budget_s: float | None = Field(20.0, gt=0, description="wall-clock budget of the whole train phase")
     n_trials: int | None = Field(None, ge=1, description="Optuna trials per candidate (the default trial counts)")
@@ -80,6 +85,15 @@ class TrainParams(Section):
 
     def model_params(self) -> dict[str, dict[str, Any]]:
         return {m.name: m.params for m in self.models if not isinstance(m, str) and m.params}
+
+    def wall_limit_s(self) -> float | None:
+        """Seconds the whole train phase may take (None: no budget)."""
+        return None if self.time_budget_s is None else wall_limit(self.time_budget_s)
+
+
+def wall_limit(budget_s: float) -> float:
+    """The train phase's wall-clock promise for a budget of ``budget_s`` seconds."""
+    return WALL_SHARE * budget_s + WALL_SLACK_S
 
 
 class EvaluateParams(Section):

@@ -21,10 +21,10 @@ from automl_kedro.ml.shap_values import (NotExplainable, mean_abs_shap, shap_ins
 logger = logging.getLogger(__name__)
 COLUMNS = ("feature", "mean_abs_shap", "scale")
 SUMMARY_TITLE = "02_explain/shap_summary"
-# The train phase promises to end within WALL_SHARE x train.time_budget_s + WALL_SLACK_S (issue 9's wall rule).
-# The search spends the budget, so SHAP gets what is left of that promise after the search, refit and figures,
-# less RESERVE_S for importing shap and saving; with less than MIN_SECONDS left it is skipped.
-WALL_SHARE, WALL_SLACK_S, RESERVE_S, MIN_SECONDS = 1.15, 5.0, 3.0, 1.0
+# The search spends the budget, so SHAP gets what is left of the phase's wall-clock promise
+# (TrainParams.wall_limit_s) after the search, refit and figures, less RESERVE_S for importing shap and
+# saving; with less than MIN_SECONDS left it is skipped.
+RESERVE_S, MIN_SECONDS = 3.0, 1.0
 
 
 def explain_model(model, dataset: pd.DataFrame, schema: dict[str, Any], train_metrics: dict[str, Any],
@@ -36,7 +36,7 @@ def explain_model(model, dataset: pd.DataFrame, schema: dict[str, Any], train_me
     limit = None
     if params.time_budget_s is not None:
         elapsed = float((train_metrics or {}).get("train_seconds_total") or 0.0)
-        limit = WALL_SHARE * params.time_budget_s + WALL_SLACK_S - RESERVE_S - elapsed
+        limit = params.wall_limit_s() - RESERVE_S - elapsed
     if params.shap_rows == 0:
         skip = "train.shap_rows is 0"
     elif not shap_installed():
