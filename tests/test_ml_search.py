@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -140,3 +142,57 @@ def test_ensemble_kept_only_when_it_beats_the_chosen_single_beyond_the_margin(di
             assert info["score"] > single_score
     if res.recommendation["candidate_id"].startswith("ensemble/"):
         assert np.isfinite(res.model.predict(X.head(3))).all()
+
+
+def test_a_fold_alone_in_its_batch_gets_the_idle_core():
+    """3 folds on 2 workers run as batches of 2 and 1: the lone third fold's fit gets both threads (on folds
+    big enough to gain from them, and while no other process uses the cores); the paired folds keep one thread
+    each, so the cores are never oversubscribed."""
+    from automl_kedro.ml.idle_cores import IdleCores
+    from automl_kedro.ml.search import Search
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: nothing is idle")
+    quiet = IdleCores.quiet_cores
+    IdleCores.quiet_cores = float("inf")  # as on a quiet machine (the suite runs under load: see the next test)
+
+    rng = np.random.default_rng(0)
+    n = int(Search.threads_above_rows * 1.5 * 1.2) + 30  # each fold trains on > threads_above_rows rows
+    X = pd.DataFrame(rng.normal(size=(n, 4)), columns=list("abcd"))
+    y = 2 * X["a"] + rng.normal(size=n)
+    try:
+        res = train(X, y, "regression", basic_preprocessors(),
+                    _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="bag", ensembles=[]))
+    finally:
+        IdleCores.quiet_cores = quiet
+    folds = res.model.named_steps["model"].members_
+    assert [f.named_steps["model"].get_params()["n_jobs"] for f in folds] == [1, 1, 2]
+
+
+def test_extra_threads_only_while_other_processes_leave_the_cores_idle():
+    """A process spinning on a core counts as another process's load: no extra thread while it runs."""
+    import multiprocessing as mp
+    import time
+
+    from automl_kedro.ml.idle_cores import IdleCores
+
+    ctx = mp.get_context("spawn")
+    started, stop = ctx.Event(), ctx.Event()
+    spinner = ctx.Process(target=_spin, args=(started, stop), daemon=True)
+    spinner.start()
+    try:
+        assert started.wait(60)
+        idle = IdleCores()
+        assert idle.threads(1) == 1 and idle.threads(2) == 1  # nothing measured yet: one thread
+        time.sleep(1.0)  # this process idles; the spinner (and anything else) uses the cores
+        assert idle.others() > IdleCores.quiet_cores
+        assert idle.threads(2) == 1
+    finally:
+        stop.set()
+        spinner.join()
+
+
+def _spin(started, stop):
+    started.set()
+    while not stop.is_set():
+        pass

@@ -39,6 +39,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from automl_kedro.ml.idle_cores import IdleCores
 from automl_kedro.ml.metrics import MetricSpec, align_proba, compute_metrics
 from automl_kedro.ml.models import BASELINE_MODEL, ModelSpec
 
@@ -280,14 +281,27 @@ def _nbytes(data) -> int:
     return int(getattr(data, "nbytes", 0))
 
 
-def _fit_predict_fold(cache, cand, est, y, fold, classes):
-    """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker)."""
-    # one OpenMP thread in THIS worker thread: a limit set in the main thread does not reach it, and OpenMP
-    # teams spinning on a busy machine made HistGradientBoosting 10-20x slower
-    with threadpool_limits(1):
+def _set_threads(estimator, threads: int) -> None:
+    """Give the estimator (or the one it wraps) ``threads`` threads where it has an ``n_jobs`` / ``thread_count``."""
+    keys = [k for k in estimator.get_params(deep=True)
+            if k.rsplit("__", 1)[-1] in ("n_jobs", "thread_count")]
+    if keys:
+        estimator.set_params(**{k: threads for k in keys})
+
+
+def _fit_predict_fold(cache, cand, est, y, fold, classes, threads: int = 1):
+    """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker).
+
+    ``threads`` > 1 when this fold runs alone (a holdout, or the last fold of an odd batch): the cores the
+    batch leaves idle go to this fit."""
+    # the OpenMP limit is set in THIS worker thread: a limit set in the main thread does not reach it, and
+    # OpenMP teams oversubscribing the cores on a busy machine made HistGradientBoosting 10-20x slower
+    with threadpool_limits(threads):
         pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
         tr, va = cache.splits[fold]
         model = clone(est)
+        if threads > 1:
+            _set_threads(model, threads)
         t0 = time.perf_counter()
         model.fit(Xtr, y[tr])
         t1 = time.perf_counter()
@@ -319,6 +333,7 @@ class Search:
         self._studies: dict[str, optuna.Study] = {}
         self.cache = FoldCache(self.X, splits)
         self._adapt_folds = len(splits) > 2
+        self.idle = IdleCores()
 
     # ---------------------------------------------------------------- time
     def remaining(self) -> float:
@@ -377,6 +392,18 @@ class Search:
             self._studies[cand.candidate_id] = study
         return self._studies[cand.candidate_id]
 
+    threads_above_rows = 10_000  # a fold alone in its batch gets the idle cores when it trains on more rows
+
+    def _threads_per_fold(self, batch, n_batch: int) -> int:
+        """Threads for each fit of a batch: the cores a short batch (a holdout, the odd last fold) leaves idle
+        go to its fits when they are big enough to gain from threads and no other process is using those
+        cores (``IdleCores``); otherwise one thread each."""
+        if self.s.parallel != "folds" or len(batch) >= n_batch:
+            return 1
+        if min(len(tr) for _, (tr, va) in batch) < self.threads_above_rows:
+            return 1
+        return self.idle.threads(n_batch // len(batch))
+
     # ---------------------------------------------------------------- one trial
     def _evaluate(self, cand: Candidate, trial: optuna.Trial, is_default: bool) -> float:
         s = self.s
@@ -405,8 +432,10 @@ class Search:
                     raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
             if self.deadline is not None:  # anytime models (forests) stop growing when the budget is spent
                 _set_time_limit(est, max(1.0, self.deadline - time.perf_counter() - self._reserve()))
+            threads = self._threads_per_fold(batch, n_batch)
             out = self._parallel(
-                delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes) for i, (tr, va) in batch
+                delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes, threads)
+                for i, (tr, va) in batch
             )
             if self._adapt_folds and b == 0 and self.deadline is not None:
                 folds = self._fit_folds_to_budget(folds, time.perf_counter() - t_start, n_batch)
