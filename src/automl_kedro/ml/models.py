@@ -499,8 +499,10 @@ def _gp_space(trial, task, n):
 
 
 def _lgbm(task, p, rs, nj):
-    lgb = _import("lightgbm")
-    cls = lgb.LGBMRegressor if task == "regression" else lgb.LGBMClassifier
+    _import("lightgbm")
+    from automl_kedro.ml import lightgbm_models as lgb
+
+    cls = lgb.EarlyStoppingLGBMRegressor if task == "regression" else lgb.EarlyStoppingLGBMClassifier
     return cls(random_state=rs, n_jobs=nj, verbose=-1, **p)
 
 

@@ -49,6 +49,12 @@ FORESTS = {"RandomForestRegressor", "RandomForestClassifier", "ExtraTreesRegress
 TREE_MODELS = BOOSTERS | FORESTS
 
 
+def tree_kind(estimator) -> str:
+    """The tree model class an estimator is or derives from (e.g. our early-stopping LightGBM), else its name."""
+    return next((c.__name__ for c in type(estimator).__mro__ if c.__name__ in TREE_MODELS),
+                type(estimator).__name__)
+
+
 class NotExplainable(ValueError):
     """The model cannot be explained by TreeSHAP (the message says why); use a model-agnostic method."""
 
@@ -129,7 +135,7 @@ def _unwrap(estimator):
         estimator = estimator.estimator_
     if isinstance(estimator, TimeBoxedForest):
         estimator = estimator.forest_
-    name = type(estimator).__name__
+    name = tree_kind(estimator)
     if name not in TREE_MODELS:
         raise NotExplainable(f"{name} is not a tree model")
     return estimator, transform, classes
@@ -281,7 +287,7 @@ class _TreeModel:
     def __init__(self, model):
         import shap
 
-        self.model, self.name = model, type(model).__name__
+        self.model, self.name = model, tree_kind(model)
         if self.name.startswith("HistGradientBoosting"):
             self.outputs = [_HGBOutput(model, k) for k in range(len(model._predictors[0]))]
         else:
@@ -326,7 +332,7 @@ class TreeShap:
         scales = set()
         for weight, preprocess, estimator in leaves:
             tree, transform, classes = _unwrap(estimator)
-            scales.add(_scale(type(tree).__name__, task, transform))
+            scales.add(_scale(tree_kind(tree), task, transform))
             if len(scales) > 1:
                 raise NotExplainable(f"its members explain on different scales ({', '.join(sorted(scales))})")
             labels = None if classes is None else [str(c) for c in classes]
