@@ -196,3 +196,25 @@ def _spin(started, stop):
     started.set()
     while not stop.is_set():
         pass
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_single_models_refit_takes_the_idle_cores_only_on_a_quiet_machine(quiet):
+    from automl_kedro.ml.idle_cores import IdleCores
+    from automl_kedro.ml.search import Search
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: nothing is idle")
+    rng = np.random.default_rng(1)
+    n = Search.threads_above_rows + 2_000
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=list("abc"))
+    y = X["a"] - X["b"] + rng.normal(size=n)
+    saved = IdleCores.quiet_cores
+    IdleCores.quiet_cores = float("inf") if quiet else -1.0  # quiet: any load counts as none; else any as busy
+    try:
+        res = train(X, y, "regression", basic_preprocessors(),
+                    _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="refit",
+                         ensembles=[], holdout_above_rows=1_000))
+    finally:
+        IdleCores.quiet_cores = saved
+    assert res.model.named_steps["model"].get_params()["n_jobs"] == (2 if quiet else 1)

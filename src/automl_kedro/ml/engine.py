@@ -32,6 +32,7 @@ from automl_kedro.features.native import input_kind
 from automl_kedro.ml import ensemble as ens
 from automl_kedro.ml import figures as figs
 from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy
+from automl_kedro.ml.idle_cores import IdleCores
 from automl_kedro.ml.importance import COLUMNS, importance_figure, permutation_importance
 from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
 from automl_kedro.ml.models import (BASELINE_MODEL, DEFAULT_MODELS, MODELS, load_plugins, resolve_models,
@@ -413,7 +414,8 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
     if outcome.refit and X is None:
         raise AutoMLInputError("The final refit needs the training rows; pass X.")
     # one OpenMP thread, as in the search (members refit in parallel threads): on a busy machine a
-    # HistGradientBoosting with 2 OpenMP threads took 126 s where one thread took 3 s (spinning teams)
+    # HistGradientBoosting with 2 OpenMP threads took 126 s where one thread took 3 s (spinning teams);
+    # a single model's refit takes the cores no other process uses (_refit_threads)
     with threadpool_limits(1):
         if chosen_id.startswith("ensemble/"):
             e = next(e for e in kept if f"ensemble/{e.kind}" == chosen_id)
@@ -430,14 +432,24 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
             return Pipeline([("preprocess", "passthrough"), ("model", estimator)]), preprocess
         chosen = by_id[chosen_id]
         if outcome.refit:
-            model = chosen.pipeline(outcome.seed, cfg.n_jobs)
+            threads = _refit_threads(cfg, len(X))
+            model = chosen.pipeline(outcome.seed, threads)
             if outcome.budget is not None:
                 _set_time_limit(model, max(1.0, outcome.left()))
-            model.fit(X, outcome.y if y is None else y)
+            with threadpool_limits(threads):
+                model.fit(X, outcome.y if y is None else y)
             return model, model.named_steps["preprocess"]
         model = Pipeline([("preprocess", "passthrough"),
                           ("model", ens.FoldBag.from_folds(chosen.fold_models, task, classes))])
         return model, chosen.fold_models[0].named_steps["preprocess"]
+
+
+def _refit_threads(cfg: TrainParams, rows: int) -> int:
+    """Threads for a single model's refit: ``n_jobs`` on a big table while no other process uses the cores
+    (a short look first), else one (spinning OpenMP threads on a busy machine were 40x slower)."""
+    if cfg.n_jobs <= 1 or rows < Search.threads_above_rows:
+        return 1
+    return IdleCores().look().threads(cfg.n_jobs)
 
 
 class _heartbeat:

@@ -42,6 +42,13 @@ class IdleCores:
             self._mark()
         return self.last
 
+    def look(self, seconds: float = 0.25) -> "IdleCores":
+        """Measure over a short pause now (when no earlier interval was seen)."""
+        time.sleep(seconds)
+        self.min_interval_s = min(self.min_interval_s, seconds)
+        self.others()
+        return self
+
     def threads(self, wanted: int) -> int:
         """``wanted`` threads when the machine is quiet and has the cores, else 1."""
         if wanted <= 1 or self.cores < wanted:
