@@ -153,8 +153,9 @@ def test_a_fold_alone_in_its_batch_gets_the_idle_core():
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: nothing is idle")
-    quiet = IdleCores.quiet_cores
-    IdleCores.quiet_cores = float("inf")  # as on a quiet machine (the suite runs under load: see the next test)
+    quiet, interval = IdleCores.quiet_cores, IdleCores.min_interval_s
+    # as on a quiet machine (the suite runs under load: see the next test), whatever the folds' speed
+    IdleCores.quiet_cores, IdleCores.min_interval_s = float("inf"), 0.0
 
     rng = np.random.default_rng(0)
     n = int(Search.threads_above_rows * 1.5 * 1.2) + 30  # each fold trains on > threads_above_rows rows
@@ -164,7 +165,7 @@ def test_a_fold_alone_in_its_batch_gets_the_idle_core():
         res = train(X, y, "regression", basic_preprocessors(),
                     _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="bag", ensembles=[]))
     finally:
-        IdleCores.quiet_cores = quiet
+        IdleCores.quiet_cores, IdleCores.min_interval_s = quiet, interval
     folds = res.model.named_steps["model"].members_
     assert [f.named_steps["model"].get_params()["n_jobs"] for f in folds] == [1, 1, 2]
 

@@ -36,7 +36,7 @@ class IdleCores:
     def others(self) -> float | None:
         """Cores other processes used on average since the last look (None until one interval was seen)."""
         dt = time.perf_counter() - self._t
-        if dt >= self.min_interval_s:
+        if dt > 0 and dt >= self.min_interval_s:
             used = (_system_busy_seconds() - self._busy) - (time.process_time() - self._own)
             self.last = max(0.0, used / dt)
             self._mark()
