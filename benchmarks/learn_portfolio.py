@@ -302,7 +302,7 @@ def main(argv=None) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     record = {
         "sets": names, "date": dt.date.today().isoformat(),
-        "command": "PYTHONPATH=src python benchmarks/learn_portfolio.py " + " ".join(argv or sys.argv[1:]),
+        "command": ("PYTHONPATH=src python benchmarks/learn_portfolio.py " + " ".join(argv or sys.argv[1:])).strip(),
         "families": families, "seed": args.seed, "folds": args.folds,
         "configurations_evaluated": {f: len(r["candidates"]) for f, r in results.items()},
         "selection": "greedy from the defaults on the mean over sets of (best - score) / (best - median), capped at 1",
