@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 from dataclasses import dataclass, field
+from importlib.resources import files
 from typing import Any, Callable
 
 import numpy as np
@@ -49,7 +51,8 @@ class ModelSpec:
     # dense: models that need imputed, one-hot encoded, scaled numbers (the featurize variants)
     input_kind: str = "dense"
     # strong starting configurations tried (in order) right after the defaults, before the sampler's
-    # own proposals; each names every parameter of the search space
+    # own proposals; each names every parameter of the search space. The built-in boosters' come from
+    # ml/portfolios.json, learned on data sets the benchmark does not report on (load_portfolios)
     portfolio: tuple[dict[str, Any], ...] = ()
     # the library defaults spelled out in the search space's parameters (lets the search try the defaults
     # on a transformed target); None: the model has no such spelling
@@ -558,44 +561,39 @@ def _cat_space(trial, task, n):
 _ALL = ("regression", "binary", "multiclass")
 _CLF = ("binary", "multiclass")
 
-# Starting configurations: the library defaults, then slower-learning, more regularised, column-subsampled
-# ones (the kind FLAML's and AutoGluon's default portfolios put first), then a deeper one. They were chosen on
-# the bench sets that are not reported (see README) and name every parameter of the model's search space.
+# The library defaults spelled out in the search space's parameters (the search tries them on a transformed target).
 _HGB_SPACE_DEFAULTS = {"learning_rate": 0.1, "max_iter": 100, "max_leaf_nodes": 31, "min_samples_leaf": 20,
                        "l2_regularization": 1e-8, "max_features": 1.0}
-_HGB_PORTFOLIO = (
-    {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "min_samples_leaf": 10,
-     "l2_regularization": 1.0, "max_features": 0.5},
-    {"learning_rate": 0.03, "max_iter": 600, "max_leaf_nodes": 31, "min_samples_leaf": 20,
-     "l2_regularization": 0.1, "max_features": 0.8},
-    {"learning_rate": 0.08, "max_iter": 200, "max_leaf_nodes": 63, "min_samples_leaf": 40,
-     "l2_regularization": 1.0, "max_features": 0.6},
-)
 _LGBM_SPACE_DEFAULTS = {"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31, "min_child_samples": 20,
                         "subsample": 1.0, "colsample_bytree": 1.0, "reg_alpha": 1e-8, "reg_lambda": 1e-8}
-_LGBM_PORTFOLIO = (
-    {"n_estimators": 400, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 10, "subsample": 0.8,
-     "colsample_bytree": 0.6, "reg_alpha": 1e-8, "reg_lambda": 1.0},
-    {"n_estimators": 800, "learning_rate": 0.02, "num_leaves": 31, "min_child_samples": 20, "subsample": 0.7,
-     "colsample_bytree": 0.5, "reg_alpha": 0.1, "reg_lambda": 5.0},
-    {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 63, "min_child_samples": 5, "subsample": 0.9,
-     "colsample_bytree": 0.8, "reg_alpha": 1e-8, "reg_lambda": 1e-3},
-)
-_XGB_PORTFOLIO = (
-    {"n_estimators": 300, "learning_rate": 0.05, "max_depth": 6, "min_child_weight": 1.0, "subsample": 0.8,
-     "colsample_bytree": 0.7, "reg_lambda": 1.0},
-)
-_CAT_PORTFOLIO = (
-    {"iterations": 500, "learning_rate": 0.08, "depth": 6, "l2_leaf_reg": 3.0},
-)
+
+PORTFOLIOS_FILE = "portfolios.json"
+
+
+def load_portfolios() -> dict[str, tuple[dict[str, Any], ...]]:
+    """Each family's starting configurations, tried in order right after its defaults.
+
+    They live in the package data file ``ml/portfolios.json``, written by ``benchmarks/learn_portfolio.py``:
+    chosen greedily (zero-shot, as AutoGluon's and FLAML's portfolios) from the defaults, the previous
+    portfolio and configurations sampled from the family's own search space, by 5-fold CV on public data
+    sets that are not among the reported benchmark sets. Each names every parameter the search space
+    suggests; keys starting with ``_`` are the record of how they were learned.
+    """
+    data = json.loads(files(__package__).joinpath(PORTFOLIOS_FILE).read_text(encoding="utf-8"))
+    return {family: tuple(configs) for family, configs in data.items() if not family.startswith("_")}
+
+
+PORTFOLIOS = load_portfolios()
 
 for _spec in (
     ModelSpec("hist_gradient_boosting", _ALL, _hgb, {}, _hgb_space,
               ("hgb", "HistGradientBoosting", "HistGradientBoostingRegressor", "HistGradientBoostingClassifier"),
               cost=1.0, description="scikit-learn histogram gradient boosting (the baseline)",
-              input_kind="native", portfolio=_HGB_PORTFOLIO, space_defaults=_HGB_SPACE_DEFAULTS),
+              input_kind="native", portfolio=PORTFOLIOS.get("hist_gradient_boosting", ()),
+              space_defaults=_HGB_SPACE_DEFAULTS),
     ModelSpec("lightgbm", _ALL, _lgbm, {}, _lgbm_space, ("lgbm", "LGBMRegressor", "LGBMClassifier"),
-              dependency="lightgbm", package="lightgbm", cost=0.8, input_kind="native", portfolio=_LGBM_PORTFOLIO,
+              dependency="lightgbm", package="lightgbm", cost=0.8, input_kind="native",
+              portfolio=PORTFOLIOS.get("lightgbm", ()),
               space_defaults=_LGBM_SPACE_DEFAULTS),
     ModelSpec("linear", _ALL, _linear, {"alpha": 1.0}, _alpha_space, ("linear_model",),
               cost=0.1, description="Ridge (regression) or L2 logistic regression (classification)"),
@@ -627,9 +625,11 @@ for _spec in (
     ModelSpec("gaussian_process", _ALL, _gp, {"length_scale": 1.0, "noise_level": 1e-2}, _gp_space,
               ("gp", "GaussianProcessRegressor", "GaussianProcessClassifier"), cost=3.0, max_rows=2_000),
     ModelSpec("xgboost", _ALL, _xgb, {}, _xgb_space, ("xgb", "XGBRegressor", "XGBClassifier"),
-              dependency="xgboost", package="xgboost", cost=1.0, input_kind="native", portfolio=_XGB_PORTFOLIO),
+              dependency="xgboost", package="xgboost", cost=1.0, input_kind="native",
+              portfolio=PORTFOLIOS.get("xgboost", ())),
     ModelSpec("catboost", _ALL, _cat, {}, _cat_space, ("cb", "CatBoostRegressor", "CatBoostClassifier"),
-              dependency="catboost", package="catboost", cost=3.0, input_kind="native", portfolio=_CAT_PORTFOLIO),
+              dependency="catboost", package="catboost", cost=3.0, input_kind="native",
+              portfolio=PORTFOLIOS.get("catboost", ())),
 ):
     register_model(_spec)
 
