@@ -145,7 +145,7 @@ def test_ensemble_kept_only_when_it_beats_the_chosen_single_beyond_the_margin(di
 
 
 def test_a_fold_alone_in_its_batch_gets_the_idle_core():
-    """3 folds on 2 workers run as batches of 2 and 1: the lone third fold's fit gets both threads (on folds
+    """Under a time budget, 3 folds on 2 workers run as batches of 2 and 1: the lone third fold's fit gets both threads (on folds
     big enough to gain from them, and while no other process uses the cores); the paired folds keep one thread
     each, so the cores are never oversubscribed."""
     from automl_kedro.ml.idle_cores import IdleCores
@@ -163,7 +163,8 @@ def test_a_fold_alone_in_its_batch_gets_the_idle_core():
     y = 2 * X["a"] + rng.normal(size=n)
     try:
         res = train(X, y, "regression", basic_preprocessors(),
-                    _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="bag", ensembles=[]))
+                    _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="bag", ensembles=[],
+                         time_budget_s=600))
     finally:
         IdleCores.quiet_cores, IdleCores.min_interval_s = quiet, interval
     folds = res.model.named_steps["model"].members_
@@ -215,7 +216,27 @@ def test_a_single_models_refit_takes_the_idle_cores_only_on_a_quiet_machine(quie
     try:
         res = train(X, y, "regression", basic_preprocessors(),
                     _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="refit",
-                         ensembles=[], holdout_above_rows=1_000))
+                         ensembles=[], holdout_above_rows=1_000, time_budget_s=600))
     finally:
         IdleCores.quiet_cores = saved
     assert res.model.named_steps["model"].get_params()["n_jobs"] == (2 if quiet else 1)
+
+
+def test_without_a_time_budget_every_fit_keeps_one_thread():
+    """A fixed number of trials gives the same leaderboard whatever the load: no extra threads then."""
+    from automl_kedro.ml.idle_cores import IdleCores
+    from automl_kedro.ml.search import Search
+
+    rng = np.random.default_rng(0)
+    n = int(Search.threads_above_rows * 1.5 * 1.2) + 30
+    X = pd.DataFrame(rng.normal(size=(n, 4)), columns=list("abcd"))
+    y = 2 * X["a"] + rng.normal(size=n)
+    saved = IdleCores.quiet_cores, IdleCores.min_interval_s
+    IdleCores.quiet_cores, IdleCores.min_interval_s = float("inf"), 0.0  # the machine looks quiet
+    try:
+        res = train(X, y, "regression", basic_preprocessors(),
+                    _cfg(models=["lightgbm"], include_baseline=False, n_trials=1, final_model="bag", ensembles=[]))
+    finally:
+        IdleCores.quiet_cores, IdleCores.min_interval_s = saved
+    folds = res.model.named_steps["model"].members_
+    assert [f.named_steps["model"].get_params()["n_jobs"] for f in folds] == [1, 1, 1]

@@ -446,8 +446,9 @@ def _final_model(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame |
 
 def _refit_threads(cfg: TrainParams, rows: int) -> int:
     """Threads for a single model's refit: ``n_jobs`` on a big table while no other process uses the cores
-    (a short look first), else one (spinning OpenMP threads on a busy machine were 40x slower)."""
-    if cfg.n_jobs <= 1 or rows < Search.threads_above_rows:
+    (a short look first), else one (spinning OpenMP threads on a busy machine were 40x slower). Without a time
+    budget always one, so that a fixed number of trials gives the same model whatever the load."""
+    if cfg.time_budget_s is None or cfg.n_jobs <= 1 or rows < Search.threads_above_rows:
         return 1
     return IdleCores().look().threads(cfg.n_jobs)
 

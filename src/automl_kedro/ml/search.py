@@ -397,8 +397,9 @@ class Search:
     def _threads_per_fold(self, batch, n_batch: int) -> int:
         """Threads for each fit of a batch: the cores a short batch (a holdout, the odd last fold) leaves idle
         go to its fits when they are big enough to gain from threads and no other process is using those
-        cores (``IdleCores``); otherwise one thread each."""
-        if self.s.parallel != "folds" or len(batch) >= n_batch:
+        cores (``IdleCores``); otherwise one thread each. Without a time budget always one: a fixed number of
+        trials must give the same leaderboard whatever the machine's load (LightGBM's sums depend on threads)."""
+        if self.deadline is None or self.s.parallel != "folds" or len(batch) >= n_batch:
             return 1
         if min(len(tr) for _, (tr, va) in batch) < self.threads_above_rows:
             return 1
