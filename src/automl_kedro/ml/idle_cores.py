@@ -35,19 +35,22 @@ class IdleCores:
 
     def others(self) -> float | None:
         """Cores other processes used on average since the last look (None until one interval was seen)."""
-        dt = time.perf_counter() - self._t
-        if dt > 0 and dt >= self.min_interval_s:
-            used = (_system_busy_seconds() - self._busy) - (time.process_time() - self._own)
-            self.last = max(0.0, used / dt)
-            self._mark()
+        if time.perf_counter() - self._t >= self.min_interval_s:
+            self._measure()
         return self.last
 
     def look(self, seconds: float = 0.25) -> "IdleCores":
         """Measure over a short pause now (when no earlier interval was seen)."""
         time.sleep(seconds)
-        self.min_interval_s = min(self.min_interval_s, seconds)
-        self.others()
+        self._measure()
         return self
+
+    def _measure(self) -> None:
+        dt = time.perf_counter() - self._t
+        if dt > 0:
+            used = (_system_busy_seconds() - self._busy) - (time.process_time() - self._own)
+            self.last = max(0.0, used / dt)
+            self._mark()
 
     def threads(self, wanted: int) -> int:
         """``wanted`` threads when the machine is quiet and has the cores, else 1."""
