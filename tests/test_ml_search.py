@@ -240,3 +240,59 @@ def test_without_a_time_budget_every_fit_keeps_one_thread():
         IdleCores.quiet_cores, IdleCores.min_interval_s = saved
     folds = res.model.named_steps["model"].members_
     assert [f.named_steps["model"].get_params()["n_jobs"] for f in folds] == [1, 1, 1]
+
+
+def test_a_candidate_far_behind_the_leader_gets_tuning_time_only_after_those_within_reach(tmp_path):
+    """Under a time budget the tuning trials go first to the candidates whose error is within ``Search.reach`` times
+    the leader's: a linear model on a non-linear target (many times the boosters' error) is tuned only once the
+    boosters have had all their trials (here a cap of 3 each), and is then tuned too."""
+    import optuna
+
+    from automl_kedro.ml.search import Search
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    X = pd.DataFrame(rng.uniform(-2, 2, size=(n, 3)), columns=list("abc"))
+    y = 4 * np.sin(3 * X["a"]) + 3 * (X["b"] > 0) + rng.normal(scale=0.2, size=n)
+    storage = f"sqlite:///{tmp_path / 'studies.db'}"
+    res = train(X, y, "regression", basic_preprocessors(),
+                _cfg(models=["linear", "lightgbm"], n_trials=3, time_budget_s=600, ensembles=[]), storage=storage)
+    board = res.leaderboard.set_index("model")
+    errors = 1 - board["cv_r2_mean"]
+    assert errors["linear"] > Search.reach * errors[["lightgbm", "hist_gradient_boosting"]].min()
+
+    def trials(model):
+        name = next(s.study_name for s in optuna.get_all_study_summaries(storage) if s.study_name.endswith(model))
+        return sorted(optuna.load_study(study_name=name, storage=storage).trials, key=lambda t: t.number)
+
+    boosters = trials("/lightgbm") + trials("/hist_gradient_boosting")
+    linear = trials("/linear")
+    assert len(linear) == 3 and all(len(trials(m)) == 3 for m in ("/lightgbm", "/hist_gradient_boosting"))
+    last_booster = max(t.datetime_complete for t in boosters)
+    assert all(t.datetime_start >= last_booster for t in linear[1:])  # its defaults ran with the others'
+    assert linear[0].datetime_start < last_booster
+
+
+def test_a_configuration_predicted_to_overrun_the_budget_is_passed_over_without_fitting(diabetes, caplog):
+    """A booster's configuration whose work (rounds x sqrt(leaves)) is thousands of times its defaults' is predicted,
+    from the seconds per unit of work its earlier trials took, to overrun the time left: the search records it as a
+    failed Optuna trial without fitting it and goes on with the next configuration."""
+    import dataclasses
+    import json
+    import logging
+
+    from automl_kedro.ml.models import get_model
+
+    huge = {"learning_rate": 0.1, "max_iter": 1_000_000, "max_leaf_nodes": 128, "min_samples_leaf": 2,
+            "l2_regularization": 1e-8, "max_features": 1.0}
+    spec = dataclasses.replace(get_model("hist_gradient_boosting"), name="costly_hgb", aliases=(), portfolio=(huge,))
+    register_model(spec, replace=True)
+    assert spec.work_of(huge) > 10_000 * spec.work_of({})
+    X, y = diabetes
+    with caplog.at_level(logging.INFO, logger="automl_kedro.ml.search"):
+        res = train(X, y, "regression", basic_preprocessors(),
+                    _cfg(models=["costly_hgb"], include_baseline=False, n_trials=2, time_budget_s=300, ensembles=[]))
+    assert any("passed over" in r.getMessage() and "costly_hgb" in r.getMessage() for r in caplog.records)
+    row = res.leaderboard.set_index("model").loc["costly_hgb"]
+    assert row["status"] == "ok" and row["n_trials"] == 2  # the defaults and one affordable configuration
+    assert json.loads(row["params"]).get("max_iter") != 1_000_000

@@ -52,6 +52,10 @@ class OutOfTime(Exception):
     """The time budget ends before this trial can finish."""
 
 
+class TooCostly(Exception):
+    """A sampled configuration's predicted time exceeds the budget left (nothing was fitted)."""
+
+
 @dataclass
 class Candidate:
     """One preprocessing variant x model and what its search found."""
@@ -74,6 +78,8 @@ class Candidate:
     fold_model: Any = None  # the best trial's pipeline fitted on the first fold
     fold_models: list = field(default_factory=list)  # the best trial's pipeline of every fold (for bagging)
     trial_seconds: list[float] = field(default_factory=list)
+    seconds_per_work: list[float] = field(default_factory=list)  # per batch of folds and unit of spec.work
+    n_too_costly: int = 0  # configurations passed over because their predicted time exceeded the budget left
     default_value: float | None = None
     default_state: dict[str, Any] | None = None  # what the default-params trial found (see restore_defaults)
     tuning_kept: bool | None = None  # None: not tuned; False: tuned params lost to the defaults within noise
@@ -418,9 +424,30 @@ class Search:
         est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
         n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
         folds = list(enumerate(self.splits))
+        work = cand.spec.work_of(params)
+        self._check_affordable(cand, work, math.ceil(len(folds) / n_batch))
         results = []
         fold_scores: list[float] = []
         t_start = time.perf_counter()
+        try:
+            return self._run_folds(cand, trial, is_default, params, est, folds, n_batch, results, fold_scores, t_start)
+        finally:
+            if work and fold_scores:  # what this trial's batches cost per unit of work (pruned ones too)
+                batches = math.ceil(len(fold_scores) / n_batch)
+                cand.seconds_per_work.append((time.perf_counter() - t_start) / batches / work)
+
+    def _check_affordable(self, cand: Candidate, work: float | None, batches: int) -> None:
+        """Raise TooCostly when the configuration's predicted time (its work at the seconds per unit of work this
+        candidate's trials have taken) exceeds the time left; never without a time budget."""
+        if self.deadline is None or not work or not cand.seconds_per_work:
+            return
+        predicted = float(np.median(cand.seconds_per_work)) * work * batches
+        left = self.remaining()
+        if predicted > left:
+            raise TooCostly(f"a configuration predicted to take {predicted:.1f} s with {left:.1f} s left")
+
+    def _run_folds(self, cand, trial, is_default, params, est, folds, n_batch, results, fold_scores, t_start):
+        s = self.s
         b = -n_batch
         while b + n_batch < len(folds):
             b += n_batch
@@ -528,12 +555,19 @@ class Search:
             cand.n_pruned += 1
             cand.n_trials += 1
             cand.trial_seconds.append(time.perf_counter() - t0)
+            self._say("pruned %s after %.1f s: its first folds scored below the median | %s", self._running,
+                      time.perf_counter() - t0, self._status())
             return True
         except OutOfTime as exc:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
             if cand.status == "pending":
                 cand.status, cand.error = "failed", f"timed out: {exc}"
             return False
+        except TooCostly as exc:
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            cand.n_too_costly += 1
+            self._say("passed over %s: %s | %s", self._running, exc, self._status())
+            return cand.n_too_costly < 3  # smaller configurations may still fit; three misses end its tuning
         except Exception as exc:  # noqa: BLE001 - isolate the candidate, record the error
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
             cand.n_failed_trials += 1
@@ -692,6 +726,27 @@ class Search:
                     continue
             self.run_trial(cand)
 
+    reach = 1.5  # a candidate whose error is above this multiple of the leader's gets no tuning time
+
+    def _error(self, signed: float) -> float:
+        """Distance of a score from a perfect one: 1 - score for scores that top at 1 (R², ROC AUC, accuracy),
+        the loss itself for losses (RMSE, log loss)."""
+        value = signed * self.s.primary.sign()
+        return 1.0 - value if self.s.primary.greater_is_better else value
+
+    def _within_reach(self, live: list[Candidate]) -> list[Candidate]:
+        """The open candidates that tuning may still bring level with the leader: their error at most ``reach``
+        times the best candidate's. A family three times the leader's error after its defaults and first
+        configurations (a linear model on a non-linear problem, an MLP on a table) would spend the budget
+        where it cannot pay; the boosters near the top get those trials instead."""
+        ok = [c for c in self.candidates if c.status == "ok"]
+        if not ok:
+            return live
+        leader = self._error(max(c.best_value for c in ok))
+        if not leader > 0:  # a perfect score (or a metric that does not top at 1): no way to judge
+            return live
+        return [c for c in live if self._error(c.best_value) <= self.reach * leader]
+
     def _tune(self):
         s = self.s
         cap = s.n_trials if s.n_trials is not None else (None if self.deadline is not None else 20)
@@ -712,6 +767,7 @@ class Search:
             live = sorted((c for c in self.candidates if open_(c)), key=lambda c: -c.best_value)
             if not live:
                 break
+            live = self._within_reach(live) or live
             keep = max(min(2, len(live)), math.ceil(len(live) / 2**rung))
             progressed = False
             for c in live[:keep]:
