@@ -10,8 +10,11 @@ How the budget is spent:
    tries its model's portfolio of strong starting configurations (``ModelSpec.portfolio``, for
    regression with the preferred target transform), then Optuna TPE proposals. In
    rung ``r`` the best ``ceil(n / 2**r)`` candidates (at least two) get ``2**r`` trials each.
-   With ``n_trials`` and no time budget every candidate simply gets ``n_trials`` trials, so the
-   result depends on the seed alone.
+   Under a time budget the trials go to the candidates within reach of the leader (error at most
+   ``reach`` times the leader's), and a booster's configuration whose predicted time (its
+   ``ModelSpec.work`` at the seconds per unit of work its earlier trials took) exceeds the time left
+   is passed over unfitted. With ``n_trials`` and no time budget every candidate simply gets
+   ``n_trials`` trials, so the result depends on the seed alone.
 
 A trial reports its running mean score after each batch of folds (folds are the pruning steps),
 and a median pruner stops hopeless trials early. Folds of a trial run in parallel on
@@ -53,7 +56,7 @@ class OutOfTime(Exception):
 
 
 class TooCostly(Exception):
-    """A sampled configuration's predicted time exceeds the budget left (nothing was fitted)."""
+    """A configuration's predicted time exceeds the budget left (nothing was fitted)."""
 
 
 @dataclass
