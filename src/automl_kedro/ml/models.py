@@ -58,14 +58,17 @@ class ModelSpec:
     # the library defaults spelled out in the search space's parameters (lets the search try the defaults
     # on a transformed target); None: the model has no such spelling
     space_defaults: dict[str, Any] | None = None
-    # relative work of a configuration (FLAML's learner ``size``/``cost`` idea): a trial's seconds scale with it,
-    # so the search can tell before fitting whether a sampled configuration still fits in the budget left
+    # relative work of a configuration fitted on n rows (FLAML's learner ``size``/``cost`` idea): a trial's seconds
+    # scale with it, so the search can tell before fitting whether a configuration still fits in the budget left
     # (a booster's 677 rounds of 119 leaves take 15x its defaults' time); None: not predictable from the params
-    work: Callable[[dict[str, Any]], float] | None = None
+    work: Callable[[dict[str, Any], int], float | None] | None = None
 
-    def work_of(self, params: dict[str, Any] | None) -> float | None:
-        """``work`` of ``params`` over this family's defaults (None when the family declares no ``work``)."""
-        return None if self.work is None else float(self.work({**self.defaults, **(params or {})}))
+    def work_of(self, params: dict[str, Any] | None, n_rows: int) -> float | None:
+        """``work`` of ``params`` over this family's defaults on ``n_rows`` training rows (None: unpredictable)."""
+        if self.work is None:
+            return None
+        work = self.work({**self.defaults, **(params or {})}, n_rows)
+        return None if work is None else float(work)
 
     def available(self) -> bool:
         return self.dependency is None or importlib.util.find_spec(self.dependency) is not None
@@ -595,24 +598,41 @@ def load_portfolios() -> dict[str, tuple[dict[str, Any], ...]]:
 PORTFOLIOS = load_portfolios()
 
 
-def _boosting_work(rounds: str, rounds_default: int, leaves: str | None, leaves_default: float, depth: str | None = None):
+def _boosting_work(rounds: str, rounds_default: int, leaves: str | None, leaves_default: float, depth: str | None = None,
+                   stops_early_above: Callable[[], int] | None = None):
     """A booster's work: its rounds times the square root of its leaves per tree (histogram building grows
-    with the rows at each level, far less than linearly with the leaves); ``depth`` counts 2**depth leaves."""
-    def work(p: dict[str, Any]) -> float:
+    with the rows at each level, far less than linearly with the leaves); ``depth`` counts 2**depth leaves.
+    Above ``stops_early_above()`` rows the booster stops when a held-out share stops improving: its rounds
+    are then an upper bound only, and the work is not predicted (a 900-round configuration that stops at
+    round 150 must not be passed over as if it ran all 900)."""
+    def work(p: dict[str, Any], n_rows: int) -> float | None:
+        if stops_early_above is not None and n_rows > stops_early_above():
+            return None
         n_leaves = 2.0 ** p.get(depth, leaves_default) if depth else p.get(leaves, leaves_default)
         return float(p.get(rounds, rounds_default)) * math.sqrt(max(2.0, float(n_leaves)))
     return work
+
+
+def _hgb_stops_early_above() -> int:
+    return 10_000  # scikit-learn's early_stopping="auto": on above 10k samples
+
+
+def _lgbm_stops_early_above() -> int:
+    from automl_kedro.ml.lightgbm_models import EarlyStoppingLGBMRegressor
+
+    return EarlyStoppingLGBMRegressor.early_stopping_above_rows
 
 for _spec in (
     ModelSpec("hist_gradient_boosting", _ALL, _hgb, {}, _hgb_space,
               ("hgb", "HistGradientBoosting", "HistGradientBoostingRegressor", "HistGradientBoostingClassifier"),
               cost=1.0, description="scikit-learn histogram gradient boosting (the baseline)",
               input_kind="native", portfolio=PORTFOLIOS.get("hist_gradient_boosting", ()),
-              space_defaults=_HGB_SPACE_DEFAULTS, work=_boosting_work("max_iter", 100, "max_leaf_nodes", 31)),
+              space_defaults=_HGB_SPACE_DEFAULTS, work=_boosting_work("max_iter", 100, "max_leaf_nodes", 31, stops_early_above=_hgb_stops_early_above)),
     ModelSpec("lightgbm", _ALL, _lgbm, {}, _lgbm_space, ("lgbm", "LGBMRegressor", "LGBMClassifier"),
               dependency="lightgbm", package="lightgbm", cost=0.8, input_kind="native",
               portfolio=PORTFOLIOS.get("lightgbm", ()),
-              space_defaults=_LGBM_SPACE_DEFAULTS, work=_boosting_work("n_estimators", 100, "num_leaves", 31)),
+              space_defaults=_LGBM_SPACE_DEFAULTS, work=_boosting_work("n_estimators", 100, "num_leaves", 31,
+                                                                  stops_early_above=_lgbm_stops_early_above)),
     ModelSpec("linear", _ALL, _linear, {"alpha": 1.0}, _alpha_space, ("linear_model",),
               cost=0.1, description="Ridge (regression) or L2 logistic regression (classification)"),
     ModelSpec("ridge", _ALL, _ridge, {"alpha": 1.0}, _alpha_space, ("RidgeClassifier", "RidgeRegression"), cost=0.1),

@@ -427,7 +427,7 @@ class Search:
         est = cand.spec.build(s.task, params, s.seed, 1 if s.parallel == "folds" else s.n_jobs)
         n_batch = max(1, s.n_jobs) if s.parallel == "folds" else 1
         folds = list(enumerate(self.splits))
-        work = cand.spec.work_of(params)
+        work = cand.spec.work_of(params, len(self.splits[0][0]))
         self._check_affordable(cand, work, math.ceil(len(folds) / n_batch))
         results = []
         fold_scores: list[float] = []
