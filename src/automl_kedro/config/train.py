@@ -54,7 +54,10 @@ class TrainParams(Section):
         1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "
         "incumbent only when its mean paired per-fold CV advantage exceeds this many standard errors; 0 = best mean")
     plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
-    parallel_backend: Literal["threading", "loky"] = "threading"
+    parallel_backend: Literal["auto", "threading", "loky"] = Field(
+        "auto", description="how the folds of a trial run side by side: threading (threads sharing the "
+        "preprocessed folds), loky (worker processes), auto: processes for the families whose fits hold the GIL "
+        "(HistGradientBoosting, MLP: no faster in two threads than in turn), threads for the rest")
     figures: bool = True
     shap_rows: int = Field(1000, ge=0, description="training rows (a random sample) SHAP explains when the "
                                                    "recommended model is tree-based (pip extra 'explain'); 0 = off")

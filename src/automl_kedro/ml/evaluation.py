@@ -9,7 +9,7 @@ import pandas as pd
 
 from automl_kedro.ml import figures as figs
 from automl_kedro.ml.metrics import compute_metrics, default_metrics, resolve_metrics
-from automl_kedro.ml.search import _proba
+from automl_kedro.ml.fold_fit import proba_of
 
 
 @dataclass
@@ -55,7 +55,7 @@ def evaluate_predictions(model, X: pd.DataFrame, y: pd.Series, task: str, classe
     model_classes = [str(c) for c in getattr(model, "classes_", classes or [])]
     labels = sorted(set(model_classes) | set(str(c) for c in (classes or [])))
     pred = np.asarray(model.predict(X)).astype(str).astype(object)
-    proba, calibrated = _proba(model, X, labels)
+    proba, calibrated = proba_of(model, X, labels)
     metrics = compute_metrics(resolve_metrics(default_metrics(task), task), y_true, pred, proba, labels)
     if not calibrated:
         metrics["log_loss"] = float("nan")

@@ -42,8 +42,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from automl_kedro.ml.fold_fit import fit_predict, fit_predict_in_process
 from automl_kedro.ml.idle_cores import IdleCores
-from automl_kedro.ml.metrics import MetricSpec, align_proba, compute_metrics
+from automl_kedro.ml.metrics import MetricSpec, compute_metrics
 from automl_kedro.ml.models import BASELINE_MODEL, ModelSpec
 
 log = logging.getLogger(__name__)
@@ -220,25 +221,6 @@ class SearchSettings:
 # --------------------------------------------------------------------------- fold work
 
 
-def _proba(model, X, classes):
-    """Class probabilities in the order of ``classes``; decision scores squashed when the model has none."""
-    if hasattr(model, "predict_proba"):
-        p = np.asarray(model.predict_proba(X), dtype=float)
-        calibrated = True
-    elif hasattr(model, "decision_function"):
-        d = np.asarray(model.decision_function(X), dtype=float)
-        if d.ndim == 1:
-            pos = 1.0 / (1.0 + np.exp(-d))
-            p = np.column_stack([1 - pos, pos])
-        else:
-            e = np.exp(d - d.max(axis=1, keepdims=True))
-            p = e / e.sum(axis=1, keepdims=True)
-        calibrated = False
-    else:
-        return None, False
-    return align_proba(p, getattr(model, "classes_", classes), classes), calibrated
-
-
 class FoldCache:
     """Each preprocessing variant fitted once per fold and its outputs reused by every trial of that fold."""
 
@@ -290,36 +272,13 @@ def _nbytes(data) -> int:
     return int(getattr(data, "nbytes", 0))
 
 
-def _set_threads(estimator, threads: int) -> None:
-    """Give the estimator (or the one it wraps) ``threads`` threads where it has an ``n_jobs`` / ``thread_count``."""
-    keys = [k for k in estimator.get_params(deep=True)
-            if k.rsplit("__", 1)[-1] in ("n_jobs", "thread_count")]
-    if keys:
-        estimator.set_params(**{k: threads for k in keys})
-
-
 def _fit_predict_fold(cache, cand, est, y, fold, classes, threads: int = 1):
-    """Fit the model on the fold's preprocessed training rows, predict its validation rows (in a worker).
-
-    ``threads`` > 1 when this fold runs alone (a holdout, or the last fold of an odd batch): the cores the
-    batch leaves idle go to this fit."""
-    # the OpenMP limit is set in THIS worker thread: a limit set in the main thread does not reach it, and
-    # OpenMP teams oversubscribing the cores on a busy machine made HistGradientBoosting 10-20x slower
+    """The fold's preprocessed rows from the cache, then :func:`fold_fit.fit_predict` in this worker thread."""
     with threadpool_limits(threads):
         pre, Xtr, Xva = cache.get(cand.preprocess_id, cand.preprocessor, fold)
-        tr, va = cache.splits[fold]
-        model = clone(est)
-        if threads > 1:
-            _set_threads(model, threads)
-        t0 = time.perf_counter()
-        model.fit(Xtr, y[tr])
-        t1 = time.perf_counter()
-        pred = np.asarray(model.predict(Xva))
-        proba, calibrated = (None, False)
-        if classes is not None:
-            proba, calibrated = _proba(model, Xva, classes)
-        t2 = time.perf_counter()
-    return pred, proba, calibrated, t1 - t0, t2 - t1, Pipeline([("preprocess", pre), ("model", model)])
+    tr, va = cache.splits[fold]
+    *out, model = fit_predict(est, Xtr, y[tr], Xva, classes, threads)
+    return (*out, Pipeline([("preprocess", pre), ("model", model)]))
 
 
 # --------------------------------------------------------------------------- search
@@ -339,6 +298,7 @@ class Search:
         self.start = time.perf_counter()
         self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
         self._parallel = None
+        self._processes = None  # worker processes for the families whose fits hold the GIL (made when first needed)
         self._studies: dict[str, optuna.Study] = {}
         self.cache = FoldCache(self.X, splits)
         self._adapt_folds = len(splits) > 2
@@ -360,17 +320,19 @@ class Search:
             refit = min(refit, 0.3 * self.s.time_budget_s)
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
 
-    fold_budget_share = 0.1  # the baseline's default trial may take this share of the budget
+    default_round_share = 0.25  # one default trial of every candidate may take this share of the budget
 
     def _fit_folds_to_budget(self, folds, batch_seconds: float, n_batch: int):
-        """After the first batch of the first trial: as many folds as keep that trial within
-        ``fold_budget_share`` of the budget (at least one batch), the same folds for every candidate."""
+        """After the baseline's first batch of folds: as many folds as let one default trial of every candidate,
+        each at its relative cost (``ModelSpec.cost``) of the baseline's batch, take at most
+        ``default_round_share`` of the budget (at least one batch); the same folds for every candidate."""
         self._adapt_folds = False
-        affordable = self.fold_budget_share * self.s.time_budget_s / max(batch_seconds, 1e-9)
+        round_seconds = batch_seconds * sum(c.spec.cost for c in self.candidates)
+        affordable = self.default_round_share * self.s.time_budget_s / max(round_seconds, 1e-9)
         keep = max(n_batch, n_batch * int(affordable), 2 if len(folds) >= 2 else 1)
         if keep < len(folds):
-            log.info("cross-validation on %d of %d folds: one batch of folds took %.1f s of a %.0f s budget",
-                     keep, len(folds), batch_seconds, self.s.time_budget_s)
+            log.info("cross-validation on %d of %d folds: a batch of folds of every candidate's defaults should "
+                     "take %.1f s of a %.0f s budget", keep, len(folds), round_seconds, self.s.time_budget_s)
             self.splits = self.splits[:keep]
             self.cache.splits = self.splits
             return folds[:keep]
@@ -439,6 +401,25 @@ class Search:
                 batches = math.ceil(len(fold_scores) / n_batch)
                 cand.seconds_per_work.append((time.perf_counter() - t_start) / batches / work)
 
+    def _in_processes(self, cand: Candidate) -> bool:
+        """Whether this candidate's folds are fitted in worker processes rather than threads."""
+        if self.s.parallel != "folds" or self.s.n_jobs < 2 or self.s.backend == "threading":
+            return False
+        return self.s.backend == "loky" or cand.spec.holds_gil
+
+    def _fit_batch(self, cand: Candidate, est, batch, threads: int) -> list:
+        """Fit and predict a batch of folds in parallel: in threads sharing the fold cache, or, for a family whose
+        fit holds the GIL (``ModelSpec.holds_gil``), on the cached preprocessed rows in worker processes."""
+        if not self._in_processes(cand):
+            return self._parallel(delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, self.s.classes, threads)
+                                  for i, _ in batch)
+        entries = self._parallel(delayed(self.cache.get)(cand.preprocess_id, cand.preprocessor, i) for i, _ in batch)
+        if self._processes is None:
+            self._processes = Parallel(n_jobs=self.s.n_jobs, backend="loky")
+        out = self._processes(delayed(fit_predict_in_process)(est, Xtr, self.y[tr], Xva, self.s.classes, threads)
+                              for (_, (tr, va)), (_, Xtr, Xva) in zip(batch, entries))
+        return [(*r[:5], Pipeline([("preprocess", pre), ("model", r[5])])) for r, (pre, _, _) in zip(out, entries)]
+
     def _check_affordable(self, cand: Candidate, work: float | None, batches: int) -> None:
         """Raise TooCostly when the configuration's predicted time (its work at the seconds per unit of work this
         candidate's trials have taken) exceeds the time left; never without a time budget."""
@@ -464,12 +445,10 @@ class Search:
             if self.deadline is not None:  # anytime models (forests) stop growing when the budget is spent
                 _set_time_limit(est, max(1.0, self.deadline - time.perf_counter() - self._reserve()))
             threads = self._threads_per_fold(batch, n_batch)
-            out = self._parallel(
-                delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, s.classes, threads)
-                for i, (tr, va) in batch
-            )
+            out = self._fit_batch(cand, est, batch, threads)
             if self._adapt_folds and b == 0 and self.deadline is not None:
-                folds = self._fit_folds_to_budget(folds, time.perf_counter() - t_start, n_batch)
+                # a fold's fit + predict: the preprocessing is cached for later trials, the workers' start paid once
+                folds = self._fit_folds_to_budget(folds, max(r[3] + r[4] for r in out), n_batch)
             for (i, (tr, va)), r in zip(batch, out):
                 results.append((i, va, r))
                 pred, proba, calibrated, _, _, _ = r
@@ -649,7 +628,7 @@ class Search:
         beat = threading.Thread(target=self._heartbeat, args=(stop,), daemon=True, name="train-progress")
         beat.start()
         try:
-            with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend=s.backend) as parallel:
+            with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend="threading") as parallel:
                 # long searches would drown the log in these; the scores say what matters
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 warnings.filterwarnings("ignore", message=".*valid feature names.*")
