@@ -298,3 +298,89 @@ def test_a_configuration_predicted_to_overrun_the_budget_is_passed_over_without_
     row = res.leaderboard.set_index("model").loc["costly_hgb"]
     assert row["status"] == "ok" and row["n_trials"] == 2  # the defaults and one affordable configuration
     assert json.loads(row["params"]).get("max_iter") != 1_000_000
+
+
+class PidRecorder(RegressorMixin, BaseEstimator):
+    """A mean predictor that remembers which process fitted it."""
+
+    def fit(self, X, y):
+        self.mean_ = float(np.mean(y))
+        self.fit_pid_ = os.getpid()
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_)
+
+
+register_model(ModelSpec("fits_in_threads", ("regression",), lambda t, p, rs, nj: PidRecorder()), replace=True)
+register_model(ModelSpec("holds_the_gil", ("regression",), lambda t, p, rs, nj: PidRecorder(), holds_gil=True),
+               replace=True)
+
+
+@pytest.mark.parametrize("backend, in_processes", [("auto", {"holds_the_gil"}), ("threading", set()),
+                                                   ("loky", {"holds_the_gil", "fits_in_threads"})])
+def test_the_folds_of_a_family_that_holds_the_gil_are_fitted_in_worker_processes(diabetes, backend, in_processes):
+    """train.parallel_backend auto: a family declaring ``holds_gil`` (HistGradientBoosting, MLP: two fits in threads
+    took as long as one after the other) has its folds fitted in worker processes, the others in this process's
+    threads; threading and loky put every family in threads or in processes."""
+    from automl_kedro.ml.engine import run_search
+
+    X, y = diabetes
+    outcome = run_search(X, y, "regression", basic_preprocessors(),
+                         _cfg(models=["fits_in_threads", "holds_the_gil"], include_baseline=False, n_trials=1,
+                              parallel_backend=backend))
+    for cand in outcome.candidates:
+        pids = {m.named_steps["model"].fit_pid_ for m in cand.fold_models}
+        assert len(cand.fold_models) == 3
+        if cand.model in in_processes:
+            assert os.getpid() not in pids, cand.model
+        else:
+            assert pids == {os.getpid()}, cand.model
+
+
+def test_a_search_in_worker_processes_scores_as_one_in_threads(diabetes):
+    """Where a fold is fitted changes nothing in what it learns: the same seed gives the same leaderboard."""
+    X, y = diabetes
+    boards = [train(X, y, "regression", basic_preprocessors(),
+                    _cfg(models=["hist_gradient_boosting", "mlp"], n_trials=2, ensembles=[], parallel_backend=b))
+              .leaderboard.set_index("candidate_id")[["cv_r2_mean", "cv_rmse_mean", "params"]]
+              for b in ("threading", "auto")]
+    assert len(boards[0]) == 2
+    pd.testing.assert_frame_equal(boards[0], boards[1])
+
+
+def test_a_worker_process_imports_what_a_fit_needs_not_the_engine():
+    """The fold worker's module leaves Optuna and the engine unimported, so a worker process starts fast."""
+    import subprocess
+    import sys
+
+    code = ("import sys, automl_kedro.ml.fold_fit; "
+            "print(sorted(m for m in ('optuna', 'automl_kedro.ml.engine', 'automl_kedro.ml.search') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_folds_kept_let_one_default_trial_of_every_candidate_fit_in_a_quarter_of_the_budget():
+    """After the baseline's first batch of folds took ``batch`` seconds, a candidate of relative cost c should take
+    c x batch per batch: the folds kept are those whose default round fits ``default_round_share`` of the budget."""
+    from automl_kedro.config.train import TrainParams
+    from automl_kedro.ml.metrics import METRICS
+    from automl_kedro.ml.models import get_model
+    from automl_kedro.ml.search import Candidate, Search, SearchSettings
+
+    def kept(models, budget, batch_seconds):
+        cands = [Candidate("native", get_model(m), None) for m in models]
+        settings = SearchSettings(task="regression", metrics=[METRICS.get("r2")], primary=METRICS.get("r2"),
+                                  params=TrainParams(time_budget_s=budget, n_jobs=2))
+        idx = np.arange(100)
+        splits = [(np.setdiff1d(idx, idx[i::5]), idx[i::5]) for i in range(5)]
+        search = Search(pd.DataFrame({"a": idx}), idx.astype(float), splits, cands, settings)
+        return len(search._fit_folds_to_budget(list(enumerate(splits)), batch_seconds, 2))
+
+    assert Search.default_round_share == 0.25
+    cheap, dear = ["hist_gradient_boosting", "linear"], ["hist_gradient_boosting", "random_forest", "mlp"]  # 1.1, 8
+    assert kept(cheap, 30, 0.5) == 5  # a round of 0.55 s per batch: all folds
+    assert kept(dear, 30, 0.5) == 2  # 4 s per batch, 7.5 s allowed: one batch
+    assert kept(dear, 120, 0.5) == 5  # 30 s allowed: 7.5 batches affordable, all 5 folds kept
+    assert kept(dear, 40, 0.5) == 4  # 10 s allowed: 2.5 batches affordable, 2 whole batches of 2 folds

@@ -19,7 +19,8 @@ How the budget is spent:
 A trial reports its running mean score after each batch of folds (folds are the pruning steps),
 and a median pruner stops hopeless trials early. Folds of a trial run in parallel on
 ``n_jobs`` workers while each estimator gets one thread, so the cores are used without
-oversubscription. A candidate that raises, runs out of time or scores NaN is recorded with its
+oversubscription: threads sharing the fold cache, or worker processes for the families whose fits
+hold the GIL (``ModelSpec.holds_gil``; ``train.parallel_backend``). A candidate that raises, runs out of time or scores NaN is recorded with its
 error and the search goes on.
 """
 from __future__ import annotations
@@ -410,7 +411,7 @@ class Search:
     def _fit_batch(self, cand: Candidate, est, batch, threads: int) -> list:
         """Fit and predict a batch of folds in parallel: in threads sharing the fold cache, or, for a family whose
         fit holds the GIL (``ModelSpec.holds_gil``), on the cached preprocessed rows in worker processes."""
-        if not self._in_processes(cand):
+        if len(batch) < 2 or not self._in_processes(cand):  # a fit alone holds the GIL against no other
             return self._parallel(delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, self.s.classes, threads)
                                   for i, _ in batch)
         entries = self._parallel(delayed(self.cache.get)(cand.preprocess_id, cand.preprocessor, i) for i, _ in batch)
