@@ -322,7 +322,8 @@ register_model(ModelSpec("holds_the_gil", ("regression",), lambda t, p, rs, nj: 
 def test_the_folds_of_a_family_that_holds_the_gil_are_fitted_in_worker_processes(diabetes, backend, in_processes):
     """train.parallel_backend auto: a family declaring ``holds_gil`` (HistGradientBoosting, MLP: two fits in threads
     took as long as one after the other) has its folds fitted in worker processes, the others in this process's
-    threads; threading and loky put every family in threads or in processes."""
+    threads; threading and loky put every family in threads or in processes. With 3 folds on 2 workers the third
+    fold is alone in its batch and is fitted in a thread whatever the family: no other fit contends for the GIL."""
     from automl_kedro.ml.engine import run_search
 
     X, y = diabetes
@@ -330,12 +331,12 @@ def test_the_folds_of_a_family_that_holds_the_gil_are_fitted_in_worker_processes
                          _cfg(models=["fits_in_threads", "holds_the_gil"], include_baseline=False, n_trials=1,
                               parallel_backend=backend))
     for cand in outcome.candidates:
-        pids = {m.named_steps["model"].fit_pid_ for m in cand.fold_models}
-        assert len(cand.fold_models) == 3
+        pids = [m.named_steps["model"].fit_pid_ for m in cand.fold_models]
+        assert len(pids) == 3
         if cand.model in in_processes:
-            assert os.getpid() not in pids, cand.model
+            assert os.getpid() not in pids[:2] and pids[2] == os.getpid(), cand.model
         else:
-            assert pids == {os.getpid()}, cand.model
+            assert pids == [os.getpid()] * 3, cand.model
 
 
 def test_a_search_in_worker_processes_scores_as_one_in_threads(diabetes):
@@ -361,7 +362,7 @@ def test_a_worker_process_imports_what_a_fit_needs_not_the_engine():
     assert out.stdout.strip() == "[]"
 
 
-def test_the_folds_kept_let_one_default_trial_of_every_candidate_fit_in_a_quarter_of_the_budget():
+def test_the_folds_kept_let_one_default_trial_of_every_candidate_fit_in_its_share_of_the_budget():
     """After the baseline's first batch of folds took ``batch`` seconds, a candidate of relative cost c should take
     c x batch per batch: the folds kept are those whose default round fits ``default_round_share`` of the budget."""
     from automl_kedro.config.train import TrainParams
@@ -378,9 +379,9 @@ def test_the_folds_kept_let_one_default_trial_of_every_candidate_fit_in_a_quarte
         search = Search(pd.DataFrame({"a": idx}), idx.astype(float), splits, cands, settings)
         return len(search._fit_folds_to_budget(list(enumerate(splits)), batch_seconds, 2))
 
-    assert Search.default_round_share == 0.25
+    assert Search.default_round_share == 0.4
     cheap, dear = ["hist_gradient_boosting", "linear"], ["hist_gradient_boosting", "random_forest", "mlp"]  # 1.1, 8
-    assert kept(cheap, 30, 0.5) == 5  # a round of 0.55 s per batch: all folds
-    assert kept(dear, 30, 0.5) == 2  # 4 s per batch, 7.5 s allowed: one batch
-    assert kept(dear, 120, 0.5) == 5  # 30 s allowed: 7.5 batches affordable, all 5 folds kept
-    assert kept(dear, 40, 0.5) == 4  # 10 s allowed: 2.5 batches affordable, 2 whole batches of 2 folds
+    assert kept(cheap, 30, 0.5) == 5  # a round of 0.55 s per batch, 12 s allowed: all folds
+    assert kept(dear, 15, 0.5) == 2  # 4 s per batch, 6 s allowed: one batch of 2 folds
+    assert kept(dear, 25, 0.5) == 4  # 10 s allowed: 2.5 batches affordable, 2 whole batches of 2 folds
+    assert kept(dear, 120, 0.5) == 5  # 48 s allowed: all 5 folds

@@ -321,7 +321,7 @@ class Search:
             refit = min(refit, 0.3 * self.s.time_budget_s)
         return self.s.reserve_s + refit + 0.06 * len(self.candidates)
 
-    default_round_share = 0.25  # one default trial of every candidate may take this share of the budget
+    default_round_share = 0.4  # one default trial of every candidate may take this share of the budget
 
     def _fit_folds_to_budget(self, folds, batch_seconds: float, n_batch: int):
         """After the baseline's first batch of folds: as many folds as let one default trial of every candidate,
