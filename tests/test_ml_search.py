@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 import os
+import threading
 
 import numpy as np
 import pandas as pd
@@ -337,6 +338,34 @@ def test_the_folds_of_a_family_that_holds_the_gil_are_fitted_in_worker_processes
             assert os.getpid() not in pids[:2] and pids[2] == os.getpid(), cand.model
         else:
             assert pids == [os.getpid()] * 3, cand.model
+
+
+class UnpicklableRecorder(PidRecorder):
+    """Holds a lock, so it cannot be sent to a worker process (as a plugin's model might)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+
+register_model(ModelSpec("cannot_travel", ("regression",), lambda t, p, rs, nj: UnpicklableRecorder(), holds_gil=True),
+               replace=True)
+
+
+def test_a_model_that_cannot_reach_a_worker_process_is_fitted_in_threads(diabetes, caplog):
+    """Where processes cannot be used (a model that cannot be pickled, no process can start), the search says so
+    once and goes on in threads: the candidate is scored, not failed."""
+    import logging
+
+    from automl_kedro.ml.engine import run_search
+
+    X, y = diabetes
+    with caplog.at_level(logging.WARNING, logger="automl_kedro.ml.search"):
+        outcome = run_search(X, y, "regression", basic_preprocessors(),
+                             _cfg(models=["cannot_travel"], include_baseline=False, n_trials=1, cv_folds=4))
+    cand = outcome.candidates[0]
+    assert cand.status == "ok"
+    assert [m.named_steps["model"].fit_pid_ for m in cand.fold_models] == [os.getpid()] * 4
+    assert sum("the search goes on in threads" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_a_search_in_worker_processes_scores_as_one_in_threads(diabetes):

@@ -20,17 +20,19 @@ A trial reports its running mean score after each batch of folds (folds are the 
 and a median pruner stops hopeless trials early. Folds of a trial run in parallel on
 ``n_jobs`` workers while each estimator gets one thread, so the cores are used without
 oversubscription: threads sharing the fold cache, or worker processes for the families whose fits
-hold the GIL (``ModelSpec.holds_gil``; ``train.parallel_backend``). A candidate that raises, runs out of time or scores NaN is recorded with its
-error and the search goes on.
+hold the GIL (``ModelSpec.holds_gil``; ``train.parallel_backend``). A candidate that raises, runs
+out of time or scores NaN is recorded with its error and the search goes on.
 """
 from __future__ import annotations
 
 import logging
 import math
+import pickle
 import threading
 import time
 import warnings
 import zlib
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,6 +302,7 @@ class Search:
         self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
         self._parallel = None
         self._processes = None  # worker processes for the families whose fits hold the GIL (made when first needed)
+        self._processes_failed = False
         self._studies: dict[str, optuna.Study] = {}
         self.cache = FoldCache(self.X, splits)
         self._adapt_folds = len(splits) > 2
@@ -404,7 +407,7 @@ class Search:
 
     def _in_processes(self, cand: Candidate) -> bool:
         """Whether this candidate's folds are fitted in worker processes rather than threads."""
-        if self.s.parallel != "folds" or self.s.n_jobs < 2 or self.s.backend == "threading":
+        if self.s.parallel != "folds" or self.s.n_jobs < 2 or self.s.backend == "threading" or self._processes_failed:
             return False
         return self.s.backend == "loky" or cand.spec.holds_gil
 
@@ -417,8 +420,15 @@ class Search:
         entries = self._parallel(delayed(self.cache.get)(cand.preprocess_id, cand.preprocessor, i) for i, _ in batch)
         if self._processes is None:
             self._processes = Parallel(n_jobs=self.s.n_jobs, backend="loky")
-        out = self._processes(delayed(fit_predict_in_process)(est, Xtr, self.y[tr], Xva, self.s.classes, threads)
-                              for (_, (tr, va)), (_, Xtr, Xva) in zip(batch, entries))
+        try:
+            out = self._processes(delayed(fit_predict_in_process)(est, Xtr, self.y[tr], Xva, self.s.classes, threads)
+                                  for (_, (tr, va)), (_, Xtr, Xva) in zip(batch, entries))
+        except (pickle.PicklingError, BrokenProcessPool, OSError) as exc:
+            # no worker processes here (or a model that cannot travel to one): threads for the rest of the search
+            log.warning("fitting folds in worker processes failed (%s: %s); the search goes on in threads",
+                        type(exc).__name__, str(exc)[:200])
+            self._processes_failed = True
+            return self._fit_batch(cand, est, batch, threads)
         return [(*r[:5], Pipeline([("preprocess", pre), ("model", r[5])])) for r, (pre, _, _) in zip(out, entries)]
 
     def _check_affordable(self, cand: Candidate, work: float | None, batches: int) -> None:
