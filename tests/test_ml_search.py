@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -366,6 +367,33 @@ def test_a_model_that_cannot_reach_a_worker_process_is_fitted_in_threads(diabete
     assert cand.status == "ok"
     assert [m.named_steps["model"].fit_pid_ for m in cand.fold_models] == [os.getpid()] * 4
     assert sum("the search goes on in threads" in r.getMessage() for r in caplog.records) == 1
+
+
+class Sleeper(PidRecorder):
+    """A fit that takes two minutes (an MLP configuration far bigger than its defaults)."""
+
+    def fit(self, X, y):
+        time.sleep(120)
+        return super().fit(X, y)
+
+
+register_model(ModelSpec("sleeps_in_a_process", ("regression",), lambda t, p, rs, nj: Sleeper(), holds_gil=True),
+               replace=True)
+
+
+def test_a_fit_in_a_worker_process_is_stopped_at_the_end_of_the_budget(diabetes):
+    """Once one candidate has finished, a batch of folds in worker processes gets only the time left: a two-minute
+    fit under a 6 s budget is stopped there, recorded as timed out, and the recommendation is the finished one."""
+    X, y = diabetes
+    started = time.perf_counter()
+    res = train(X, y, "regression", basic_preprocessors(),
+                _cfg(models=["linear", "sleeps_in_a_process"], include_baseline=False, n_trials=None,
+                     time_budget_s=6, cv_folds=2, ensembles=[]))
+    assert time.perf_counter() - started < 60  # not the 120 s the fits would take
+    board = res.leaderboard.set_index("model")
+    assert board.loc["sleeps_in_a_process", "status"] == "failed"
+    assert "end of the budget" in board.loc["sleeps_in_a_process", "error"]
+    assert res.recommendation["candidate_id"] == "onehot/linear"
 
 
 def test_a_search_in_worker_processes_scores_as_one_in_threads(diabetes):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import pickle
 import threading
 import time
@@ -301,8 +302,7 @@ class Search:
         self.start = time.perf_counter()
         self.deadline = None if settings.time_budget_s is None else self.start + settings.time_budget_s
         self._parallel = None
-        self._processes = None  # worker processes for the families whose fits hold the GIL (made when first needed)
-        self._processes_failed = False
+        self._processes_failed = False  # worker processes could not be used: every family in threads
         self._studies: dict[str, optuna.Study] = {}
         self.cache = FoldCache(self.X, splits)
         self._adapt_folds = len(splits) > 2
@@ -418,11 +418,17 @@ class Search:
             return self._parallel(delayed(_fit_predict_fold)(self.cache, cand, est, self.y, i, self.s.classes, threads)
                                   for i, _ in batch)
         entries = self._parallel(delayed(self.cache.get)(cand.preprocess_id, cand.preprocessor, i) for i, _ in batch)
-        if self._processes is None:
-            self._processes = Parallel(n_jobs=self.s.n_jobs, backend="loky")
+        # a fit in a process can be stopped: once a candidate has finished, no batch runs past the search's end
+        # (an MLP configuration ran 50 s with 32 s left); the first candidate always finishes
+        timeout = None
+        if self.deadline is not None and any(c.status == "ok" for c in self.candidates):
+            timeout = max(1.0, self.remaining())
         try:
-            out = self._processes(delayed(fit_predict_in_process)(est, Xtr, self.y[tr], Xva, self.s.classes, threads)
-                                  for (_, (tr, va)), (_, Xtr, Xva) in zip(batch, entries))
+            out = Parallel(n_jobs=self.s.n_jobs, backend="loky", timeout=timeout)(
+                delayed(fit_predict_in_process)(est, Xtr, self.y[tr], Xva, self.s.classes, threads)
+                for (_, (tr, va)), (_, Xtr, Xva) in zip(batch, entries))
+        except multiprocessing.TimeoutError:
+            raise OutOfTime(f"stopped at the end of the budget after {timeout:.0f} s") from None
         except (pickle.PicklingError, BrokenProcessPool, OSError) as exc:
             # no worker processes here (or a model that cannot travel to one): threads for the rest of the search
             log.warning("fitting folds in worker processes failed (%s: %s); the search goes on in threads",
@@ -553,6 +559,7 @@ class Search:
             return True
         except OutOfTime as exc:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            self._say("stopped %s: %s | %s", self._running, exc, self._status())
             if cand.status == "pending":
                 cand.status, cand.error = "failed", f"timed out: {exc}"
             return False
