@@ -66,9 +66,15 @@ def fit_predict(est, Xtr, ytr, Xva, classes, threads: int = 1):
     return pred, proba, calibrated, t1 - t0, t2 - t1, model
 
 
+def ignore_fit_warnings() -> None:
+    """Silence what a long search would drown the log in (call inside ``warnings.catch_warnings()``): the
+    scores say what matters."""
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    warnings.filterwarnings("ignore", message=".*valid feature names.*")
+
+
 def fit_predict_in_process(est, Xtr, ytr, Xva, classes, threads: int = 1):
     """:func:`fit_predict` in a worker process, which does not see the search's warning filters."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.filterwarnings("ignore", message=".*valid feature names.*")
+        ignore_fit_warnings()
         return fit_predict(est, Xtr, ytr, Xva, classes, threads)

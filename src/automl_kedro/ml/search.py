@@ -42,11 +42,10 @@ import optuna
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from automl_kedro.ml.fold_fit import fit_predict, fit_predict_in_process
+from automl_kedro.ml.fold_fit import fit_predict, fit_predict_in_process, ignore_fit_warnings
 from automl_kedro.ml.idle_cores import IdleCores
 from automl_kedro.ml.metrics import MetricSpec, compute_metrics
 from automl_kedro.ml.models import BASELINE_MODEL, ModelSpec
@@ -315,6 +314,11 @@ class Search:
             return math.inf
         return self.deadline - self._reserve() - time.perf_counter()
 
+    def _one_finished(self) -> bool:
+        """Whether a candidate has finished: until then nothing is cut at the budget's end (a run never ends
+        with nothing)."""
+        return any(c.status == "ok" for c in self.candidates)
+
     def _reserve(self) -> float:
         ok = sorted((c for c in self.candidates if c.status == "ok"), key=lambda c: -c.best_value)[:3]
         refit = 1.3 * self.s.refit_scale * sum(c.fit_seconds for c in ok) / max(1, min(self.s.n_jobs, len(ok) or 1))
@@ -421,7 +425,7 @@ class Search:
         # a fit in a process can be stopped: once a candidate has finished, no batch runs past the search's end
         # (an MLP configuration ran 50 s with 32 s left); the first candidate always finishes
         timeout = None
-        if self.deadline is not None and any(c.status == "ok" for c in self.candidates):
+        if self.deadline is not None and self._one_finished():
             timeout = max(1.0, self.remaining())
         try:
             out = Parallel(n_jobs=self.s.n_jobs, backend="loky", timeout=timeout)(
@@ -455,7 +459,7 @@ class Search:
             batch = folds[b:b + n_batch]
             elapsed = time.perf_counter() - t_start
             # the first successful candidate is always finished: a run never ends with nothing
-            if b > 0 and self.deadline is not None and any(c.status == "ok" for c in self.candidates):
+            if b > 0 and self.deadline is not None and self._one_finished():
                 per_batch = elapsed / (b // n_batch)
                 if per_batch > self.remaining():
                     raise OutOfTime(f"the time budget ran out after {b} of {len(folds)} folds")
@@ -647,9 +651,7 @@ class Search:
         beat.start()
         try:
             with warnings.catch_warnings(), Parallel(n_jobs=s.n_jobs if folds else 1, backend="threading") as parallel:
-                # long searches would drown the log in these; the scores say what matters
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                warnings.filterwarnings("ignore", message=".*valid feature names.*")
+                ignore_fit_warnings()
                 self._parallel = parallel
                 self._defaults()
                 self._tune()
@@ -719,7 +721,7 @@ class Search:
                 if i > 0 and 0 < left and est <= left:
                     est = max(est, self._probe(cand))
                     left = self.remaining()
-                if left <= 0 or (est > left and any(c.status == "ok" for c in self.candidates)):
+                if left <= 0 or (est > left and self._one_finished()):
                     cand.status = "failed"
                     cand.error = (f"skipped: the time budget left {max(left, 0):.1f} s, a default fit needs about "
                                   f"{est:.1f} s; raise train.time_budget_s to include it")
