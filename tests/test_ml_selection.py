@@ -60,6 +60,10 @@ def test_the_engine_records_the_rule_and_keeps_the_baseline_unless_beaten():
     else:  # every single challenger stayed inside the margin
         assert not any(c["wins"] for c in sel["comparisons"]
                        if c["incumbent"] == sel["incumbent"] and not c["challenger"].startswith("ensemble/"))
+    for c in sel["comparisons"]:  # the margin is the larger of the two noise estimates
+        assert c["std_err"] == pytest.approx(max(c["fold_se"], c["row_se"] or 0.0))
+        if c["wins"]:  # passed on the folds, so the validation rows were asked too
+            assert c["row_se"] is not None and c["mean_diff"] > c["row_se"]
     for kind, info in res.recommendation["ensembles"].items():
         c = by[(f"ensemble/{kind}", sel["chosen_single"])]
         assert info["kept"] == c["wins"]

@@ -7,7 +7,8 @@ is a fitted scikit-learn Pipeline applied to the raw feature columns.
 Selection reads CV scores only and is robust to CV noise (:mod:`automl_kedro.ml.selection`):
 tuned parameters, a model other than the default HistGradientBoosting baseline, and an ensemble
 each replace the simpler option only when their mean paired per-fold advantage exceeds
-``selection_margin_se`` standard errors. ``recommendation["selection"]`` records every comparison.
+``selection_margin_se`` standard errors (the larger of the per-fold one and the validation rows' one,
+:mod:`automl_kedro.ml.row_noise`). ``recommendation["selection"]`` records every comparison.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ from automl_kedro.ml.models import (BASELINE_MODEL, DEFAULT_MODELS, MODELS, load
                                     target_transform_choices)
 from automl_kedro.ml.recommend import rank_leaderboard, recommend
 from automl_kedro.ml.search import Candidate, Search, SearchSettings, _set_time_limit
-from automl_kedro.ml.selection import Comparison, compare, select
+from automl_kedro.ml.row_noise import RowNoise, row_se_between
+from automl_kedro.ml.selection import Comparison, compare_both, select
 
 log = logging.getLogger(__name__)
 
@@ -346,22 +348,36 @@ def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any
     2. the best single candidate replaces the default HistGradientBoosting baseline only beyond it.
     """
     primary, z = outcome.primary, margin_se
+    noise = _row_noise(outcome)
     tuning_kept = {}
     for c in outcome.ok():
         if c.default_state is not None and c.best_value > c.default_state["best_value"]:
-            cmp_ = compare(_folds_of(c, primary), c.default_state["fold_metrics"][primary.name],
-                           greater_is_better=primary.greater_is_better, z=z)
+            d = c.default_state
+            cmp_ = compare_both(_folds_of(c, primary), d["fold_metrics"][primary.name],
+                                greater_is_better=primary.greater_is_better, z=z,
+                                names=(c.candidate_id, f"{c.candidate_id}#defaults"),
+                                row_se=row_se_between(noise, {c.candidate_id: (c.oof_pred, c.oof_proba),
+                                                              f"{c.candidate_id}#defaults": (d["oof_pred"],
+                                                                                             d["oof_proba"])}.get))
             tuning_kept[c.candidate_id] = cmp_.wins
-    scores = {}
+    scores, outputs = {}, {}
     for c in outcome.ok():
         state = c.default_state if tuning_kept.get(c.candidate_id) is False else None
-        scores[c.candidate_id] = [float(v) for v in (state or {"fold_metrics": c.fold_metrics})["fold_metrics"][primary.name]]
+        state = state or {k: getattr(c, k) for k in ("fold_metrics", "oof_pred", "oof_proba")}
+        scores[c.candidate_id] = [float(v) for v in state["fold_metrics"][primary.name]]
+        outputs[c.candidate_id] = (state["oof_pred"], state["oof_proba"])
     baseline = next((c for c in outcome.ok() if c.model == BASELINE_MODEL), None)
     ranked = sorted(outcome.ok(), key=lambda c: -np.mean(scores[c.candidate_id]) * primary.sign())
     incumbent = baseline if baseline is not None else ranked[0]
-    chosen, cmps = select(incumbent.candidate_id, scores, greater_is_better=primary.greater_is_better, z=z)
+    chosen, cmps = select(incumbent.candidate_id, scores, greater_is_better=primary.greater_is_better, z=z,
+                          row_se=row_se_between(noise, outputs.get))
     return {"margin_se": z, "tuning_kept": tuning_kept, "incumbent": incumbent.candidate_id,
             "chosen_single": chosen, "single_comparisons": [c.as_dict() for c in cmps]}
+
+
+def _row_noise(outcome: SearchOutcome) -> RowNoise:
+    """The primary metric's sampling error over the validation rows (the margin's second estimate)."""
+    return RowNoise(outcome.primary, outcome.y, outcome.splits, outcome.classes, seed=outcome.seed)
 
 
 def apply_selection(outcome: SearchOutcome, selection: dict[str, Any]) -> list[Candidate]:
@@ -402,7 +418,10 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     single_id = selection["chosen_single"]
     single = next(c for c in ok if c.candidate_id == single_id)
     scores = {single_id: _folds_of(single, primary), **{f"ensemble/{e.kind}": _folds_of(e, primary) for e in ensembles}}
-    chosen_id, cmps = select(single_id, scores, greater_is_better=primary.greater_is_better, z=z)
+    outputs = {single_id: (single.oof_pred, single.oof_proba),
+               **{f"ensemble/{e.kind}": (e.oof_pred, e.oof_proba) for e in ensembles}}
+    chosen_id, cmps = select(single_id, scores, greater_is_better=primary.greater_is_better, z=z,
+                             row_se=row_se_between(_row_noise(outcome), outputs.get))
     kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in cmps)]
     return {"ensembles": ensembles, "kept": kept, "chosen": chosen_id, "comparisons": [c.as_dict() for c in cmps]}
 
@@ -769,7 +788,8 @@ def _selection_record(z, incumbent_id, single_id, chosen_id, single_cmps, ens_cm
     """What the noise-margin rule compared and decided (kept in recommendation.json)."""
     return {
         "rule": (f"a challenger replaces the simpler incumbent only when its mean paired per-fold CV advantage "
-                 f"exceeds {z:g} standard error(s) of the paired differences"),
+                 f"exceeds {z:g} standard error(s) of the paired differences: the larger of the per-fold one "
+                 f"(fold_se) and the sampling error of the validation rows (row_se)"),
         "margin_se": z,
         "incumbent": incumbent_id,
         "chosen_single": single_id,
@@ -785,7 +805,7 @@ def _selection_sentence(sel: dict[str, Any], primary: str) -> str:
     parts = []
     if single == inc:
         parts.append(f"No candidate beat the incumbent {inc} by more than {sel['margin_se']:g} standard error(s) of "
-                     f"the paired per-fold {primary} differences, so it is kept.")
+                     f"the paired {primary} differences (per fold and over the validation rows), so it is kept.")
     else:
         c = cmps[(single, inc)]
         parts.append(f"{single} beats the incumbent {inc} by {c['mean_diff']:.3g} {primary} per fold "

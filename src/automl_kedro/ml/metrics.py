@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn import metrics as skm
 
 from automl_kedro.registry import Registry
@@ -62,9 +63,21 @@ def _binary_pos(proba, classes):
     return proba[:, 1]
 
 
+def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """ROC AUC as the Mann-Whitney statistic (ties count one half): scikit-learn's value without its input
+    checks, which cost ~100x the arithmetic on a few hundred rows (the search scores every fold of every
+    trial, the selection every chunk of the validation rows)."""
+    n_pos = int(positive.sum())
+    n_neg = positive.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("ROC AUC needs both classes among the rows.")
+    ranks = rankdata(score)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def _roc_auc(y, pred, proba, classes):
     if len(classes) == 2:
-        return skm.roc_auc_score(np.asarray(y) == classes[1], _binary_pos(proba, classes))
+        return _binary_auc(np.asarray(y) == classes[1], np.asarray(_binary_pos(proba, classes), dtype=float))
     return skm.roc_auc_score(y, proba, multi_class="ovr", labels=list(classes))
 
 
