@@ -52,7 +52,8 @@ class TrainParams(Section):
     include_baseline: bool = Field(True, description="always add the default HistGradientBoosting")
     selection_margin_se: float = Field(
         1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "
-        "incumbent only when its mean paired per-fold CV advantage exceeds this many standard errors; 0 = best mean")
+        "incumbent only when its mean paired per-fold CV advantage exceeds this many standard errors (the larger of "
+        "the per-fold one and the validation rows' one); 0 = best mean")
     plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
     parallel_backend: Literal["auto", "threading", "loky"] = Field(
         "auto", description="how the folds of a trial run side by side: threading (threads sharing the "

@@ -349,17 +349,8 @@ def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any
     """
     primary, z = outcome.primary, margin_se
     noise = _row_noise(outcome)
-    tuning_kept = {}
-    for c in outcome.ok():
-        if c.default_state is not None and c.best_value > c.default_state["best_value"]:
-            d = c.default_state
-            cmp_ = compare_both(_folds_of(c, primary), d["fold_metrics"][primary.name],
-                                greater_is_better=primary.greater_is_better, z=z,
-                                names=(c.candidate_id, f"{c.candidate_id}#defaults"),
-                                row_se=row_se_between(noise, {c.candidate_id: (c.oof_pred, c.oof_proba),
-                                                              f"{c.candidate_id}#defaults": (d["oof_pred"],
-                                                                                             d["oof_proba"])}.get))
-            tuning_kept[c.candidate_id] = cmp_.wins
+    tuning_kept = {c.candidate_id: _tuning_pays_off(c, primary, z, noise) for c in outcome.ok()
+                   if c.default_state is not None and c.best_value > c.default_state["best_value"]}
     scores, outputs = {}, {}
     for c in outcome.ok():
         state = c.default_state if tuning_kept.get(c.candidate_id) is False else None
@@ -373,6 +364,15 @@ def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any
                           row_se=row_se_between(noise, outputs.get))
     return {"margin_se": z, "tuning_kept": tuning_kept, "incumbent": incumbent.candidate_id,
             "chosen_single": chosen, "single_comparisons": [c.as_dict() for c in cmps]}
+
+
+def _tuning_pays_off(c: Candidate, primary, z: float, noise: RowNoise) -> bool:
+    """Whether the tuned parameters beat the candidate's defaults beyond the margin."""
+    tuned, defaults = c.candidate_id, f"{c.candidate_id}#defaults"
+    outputs = {tuned: (c.oof_pred, c.oof_proba), defaults: (c.default_state["oof_pred"], c.default_state["oof_proba"])}
+    return compare_both(_folds_of(c, primary), c.default_state["fold_metrics"][primary.name],
+                        greater_is_better=primary.greater_is_better, z=z, names=(tuned, defaults),
+                        row_se=row_se_between(noise, outputs.get)).wins
 
 
 def _row_noise(outcome: SearchOutcome) -> RowNoise:
