@@ -345,6 +345,9 @@ def bench(args) -> list[dict]:
                         row["ratio_to_best_peer"] = primary / pscores[best] if pscores[best] else np.nan
                         row["diff_to_best_peer"] = primary - pscores[best]
                         row["diff_sd"] = float((boots[tool] - boots[best]).std())
+                    for peer in peers:  # to each peer, for a table over several splits
+                        row[f"diff_to_{peer}"] = primary - pscores[peer]
+                        row[f"diff_sd_to_{peer}"] = float((boots[tool] - boots[peer]).std())
                     rows.append(row)
                 summary = "  ".join(f"{t} {pscores[t]:.4f} ({outs[t]['wall']:.0f}s, cpu {outs[t].get('cpu_s') or 0:.0f}s)" for t in outs)
                 print(f"[{name} {budget:g}s split {seed}] {summary}", flush=True)
@@ -368,6 +371,8 @@ def to_markdown(rows) -> str:
     head = ["set", "held out", "task", "rows", "metric", "budget", "splits"] + [names[t] for t in tools]
     if "ours" in tools and len(tools) > 1:
         head += ["ours / best peer", "ours - best peer (± paired sd)"]
+        if "hgb" in tools:
+            head += ["ours - HGB default (± paired sd)"]
     head += ["test noise sd"] + [f"{names[t]} wall" for t in tools if t != "hgb"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for (name, budget), g in df.groupby(["set", "budget"], sort=False):
@@ -382,10 +387,11 @@ def to_markdown(rows) -> str:
         if "ours" in tools and len(tools) > 1:
             ours = g[g["tool"] == "ours"]
             if len(ours) and best is not None:
-                cells += [f"{mean['ours'] / mean[best]:.3f}",
-                          f"{ours['diff_to_best_peer'].mean():+.4f} ± {ours['diff_sd'].mean():.4f}"]
+                cells += [f"{mean['ours'] / mean[best]:.3f}", _mean_diff(ours, best)]
             else:
                 cells += ["—", "—"]
+            if "hgb" in tools:
+                cells.append(_mean_diff(ours, "hgb") if len(ours) and "hgb" in mean else "—")
         noise = g[g["tool"] == best]["boot_sd"].mean() if best else g["boot_sd"].mean()
         cells.append(f"{noise:.4f}")
         for t in tools:
@@ -396,13 +402,24 @@ def to_markdown(rows) -> str:
     sources = sorted({s for s in df.get("source", pd.Series(dtype=str)).dropna() if s})
     models = "; ".join(f"{n} {b:g}s: " + ", ".join(g[g["tool"] == "ours"]["model"].astype(str))
                        for (n, b), g in df.groupby(["set", "budget"], sort=False) if (g["tool"] == "ours").any())
-    notes = ["", "Scores: mean over splits of the test score (bold: best). 'test noise sd': bootstrap sd of the "
-             "best peer's score on the test rows; '± paired sd': bootstrap sd of ours - best peer on the same rows."]
+    notes = ["", "Scores: mean over splits of the test score (bold: best; best peer: the peer with the best mean). "
+             "'test noise sd': bootstrap sd of the best peer's score on the test rows; '± paired sd': bootstrap sd "
+             "of ours - that peer on the same rows (over several splits: of the mean, sqrt(sum of the splits' "
+             "variances) / splits)."]
     if sources:
         notes.append("ours source: " + ", ".join(sources))
     if models:
         notes.append("ours recommended: " + models)
     return "\n".join(lines + notes)
+
+
+def _mean_diff(ours: pd.DataFrame, peer: str) -> str:
+    """Mean over splits of ours - peer, ± the paired bootstrap sd of that mean (the splits are independent)."""
+    diff, sd = f"diff_to_{peer}", f"diff_sd_to_{peer}"
+    if diff not in ours or ours[diff].isna().all():
+        return "—"
+    d = ours[[diff, sd]].dropna()
+    return f"{d[diff].mean():+.4f} ± {np.sqrt((d[sd] ** 2).sum()) / len(d):.4f}"
 
 
 def scale(args) -> list[dict]:
