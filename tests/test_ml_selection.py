@@ -74,3 +74,28 @@ def test_the_engine_records_the_rule_and_keeps_the_baseline_unless_beaten():
         if not kept:
             assert records[cid]["params"] == MODELS.get(records[cid]["model"]).defaults
     assert np.isfinite(res.model.predict_proba(X.head(3))).all()
+
+
+def test_selection_replays_on_one_search_with_or_without_the_validation_rows_noise():
+    """``train.selection_row_noise``: the same search outcome, selected twice; without it no comparison reads the
+    rows (the per-fold margin alone), with it every challenger that passes on the folds is checked on the rows."""
+    import copy
+
+    from automl_kedro.ml.engine import as_params, build_ensembles, run_search, select_candidates
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X, y = X.iloc[:300, :6], y.iloc[:300].map({0: "malignant", 1: "benign"})
+    cfg = as_params(dict(models=["linear", "k_neighbors", "random_forest"], time_budget_s=None, n_trials=2, n_jobs=2,
+                         seed=1, cv_folds=2, figures=False))
+    outcome = run_search(X, y, "binary", basic_preprocessors(), cfg)
+    for row_noise in (False, True):
+        out = copy.deepcopy(outcome)
+        sel = select_candidates(out, 1.0, row_noise)
+        ens = build_ensembles(out, sel, cfg)
+        cmps = sel["single_comparisons"] + ens["comparisons"]
+        assert sel["row_noise"] is row_noise and cmps
+        for c in cmps:
+            passed_on_folds = c["mean_diff"] is not None and c["mean_diff"] > 0 and c["mean_diff"] > c["fold_se"]
+            assert (c["row_se"] is not None) == (row_noise and passed_on_folds)
+            assert c["wins"] == (passed_on_folds and c["mean_diff"] > (c["row_se"] or 0.0))
+        assert any(c["row_se"] is not None for c in cmps) == row_noise  # some challenger passed on the folds

@@ -54,6 +54,9 @@ class TrainParams(Section):
         1.0, ge=0, description="a challenger (tuned params, another model, an ensemble) replaces the simpler "
         "incumbent only when its mean paired per-fold CV advantage exceeds this many standard errors (the larger of "
         "the per-fold one and the validation rows' one); 0 = best mean")
+    selection_row_noise: bool = Field(
+        True, description="the margin's standard error is the larger of the per-fold one and the one read from the "
+        "validation rows (false: the per-fold one alone, as before round 7)")
     plugins: list[str] = Field(default_factory=list, description="modules that register models / metrics")
     parallel_backend: Literal["auto", "threading", "loky"] = Field(
         "auto", description="how the folds of a trial run side by side: threading (threads sharing the "

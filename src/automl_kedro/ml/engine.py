@@ -341,14 +341,16 @@ def _folds_of(obj, primary) -> list[float]:
     return [float(v) for v in obj.fold_metrics[primary.name]]
 
 
-def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any]:
+def select_candidates(outcome: SearchOutcome, margin_se: float, row_noise: bool = True) -> dict[str, Any]:
     """Step 2: the noise-margin choices among single candidates (see :mod:`automl_kedro.ml.selection`).
 
     1. tuned parameters replace a model's defaults only beyond the margin;
     2. the best single candidate replaces the default HistGradientBoosting baseline only beyond it.
+
+    ``row_noise``: the margin also reads the validation rows' sampling error (``train.selection_row_noise``).
     """
     primary, z = outcome.primary, margin_se
-    noise = _row_noise(outcome)
+    noise = _row_noise(outcome) if row_noise else None
     tuning_kept = {c.candidate_id: _tuning_pays_off(c, primary, z, noise) for c in outcome.ok()
                    if c.default_state is not None and c.best_value > c.default_state["best_value"]}
     scores, outputs = {}, {}
@@ -362,11 +364,11 @@ def select_candidates(outcome: SearchOutcome, margin_se: float) -> dict[str, Any
     incumbent = baseline if baseline is not None else ranked[0]
     chosen, cmps = select(incumbent.candidate_id, scores, greater_is_better=primary.greater_is_better, z=z,
                           row_se=row_se_between(noise, outputs.get))
-    return {"margin_se": z, "tuning_kept": tuning_kept, "incumbent": incumbent.candidate_id,
+    return {"margin_se": z, "row_noise": row_noise, "tuning_kept": tuning_kept, "incumbent": incumbent.candidate_id,
             "chosen_single": chosen, "single_comparisons": [c.as_dict() for c in cmps]}
 
 
-def _tuning_pays_off(c: Candidate, primary, z: float, noise: RowNoise) -> bool:
+def _tuning_pays_off(c: Candidate, primary, z: float, noise: RowNoise | None) -> bool:
     """Whether the tuned parameters beat the candidate's defaults beyond the margin."""
     tuned, defaults = c.candidate_id, f"{c.candidate_id}#defaults"
     outputs = {tuned: (c.oof_pred, c.oof_proba), defaults: (c.default_state["oof_pred"], c.default_state["oof_proba"])}
@@ -421,7 +423,8 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     outputs = {single_id: (single.oof_pred, single.oof_proba),
                **{f"ensemble/{e.kind}": (e.oof_pred, e.oof_proba) for e in ensembles}}
     chosen_id, cmps = select(single_id, scores, greater_is_better=primary.greater_is_better, z=z,
-                             row_se=row_se_between(_row_noise(outcome), outputs.get))
+                             row_se=row_se_between(_row_noise(outcome) if selection.get("row_noise", True) else None,
+                                                   outputs.get))
     kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in cmps)]
     return {"ensembles": ensembles, "kept": kept, "chosen": chosen_id, "comparisons": [c.as_dict() for c in cmps]}
 
@@ -624,8 +627,8 @@ def _recommendation(outcome: SearchOutcome, selection: dict[str, Any], ensembles
     recommendation = recommend(leaderboard, primary.name, primary.greater_is_better, chosen=chosen_id)
     single_cmps = [Comparison(**c) for c in selection["single_comparisons"]]
     ens_cmps = [Comparison(**c) for c in ensembles["comparisons"]]
-    recommendation["selection"] = _selection_record(z, selection["incumbent"], selection["chosen_single"], chosen_id,
-                                                    single_cmps, ens_cmps, ok)
+    recommendation["selection"] = _selection_record(z, selection.get("row_noise", True), selection["incumbent"],
+                                                    selection["chosen_single"], chosen_id, single_cmps, ens_cmps, ok)
     recommendation["rationale"] = _selection_sentence(recommendation["selection"], primary.name) + " " + \
         recommendation["rationale"]
     baseline = next((c for c in ok if c.model == BASELINE_MODEL), None)
@@ -779,18 +782,20 @@ def train(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str, Any
     cfg = as_params(params)
     outcome = run_search(X, y, task, preprocessors, cfg, groups=groups, times=times, cv_strategy=cv_strategy,
                          storage=storage)
-    selection = select_candidates(outcome, cfg.selection_margin_se)
+    selection = select_candidates(outcome, cfg.selection_margin_se, cfg.selection_row_noise)
     ensembles = build_ensembles(outcome, selection, cfg)
     return finalize(outcome, selection, ensembles, X.reset_index(drop=True), cfg, sample_ids)
 
 
-def _selection_record(z, incumbent_id, single_id, chosen_id, single_cmps, ens_cmps, ok) -> dict[str, Any]:
+def _selection_record(z, row_noise, incumbent_id, single_id, chosen_id, single_cmps, ens_cmps, ok) -> dict[str, Any]:
     """What the noise-margin rule compared and decided (kept in recommendation.json)."""
+    se = ("the larger of the per-fold one (fold_se) and the sampling error of the validation rows (row_se)"
+          if row_noise else "the per-fold one (fold_se)")
     return {
         "rule": (f"a challenger replaces the simpler incumbent only when its mean paired per-fold CV advantage "
-                 f"exceeds {z:g} standard error(s) of the paired differences: the larger of the per-fold one "
-                 f"(fold_se) and the sampling error of the validation rows (row_se)"),
+                 f"exceeds {z:g} standard error(s) of the paired differences: {se}"),
         "margin_se": z,
+        "row_noise": row_noise,
         "incumbent": incumbent_id,
         "chosen_single": single_id,
         "chosen": chosen_id,

@@ -78,6 +78,9 @@ class RowNoise:
         return math.sqrt(sum(per_fold)) / len(per_fold)
 
 
-def row_se_between(noise: RowNoise, outputs: Callable[[str], tuple[Any, Any]]) -> Callable[[str, str], float]:
-    """``(challenger id, incumbent id) -> se`` for :func:`automl_kedro.ml.selection.select`."""
+def row_se_between(noise: RowNoise | None, outputs: Callable[[str], tuple[Any, Any]]
+                   ) -> Callable[[str, str], float] | None:
+    """``(challenger id, incumbent id) -> se`` for :func:`automl_kedro.ml.selection.select` (None without ``noise``)."""
+    if noise is None:
+        return None
     return lambda a, b: noise.paired_se(outputs(a), outputs(b))

@@ -68,7 +68,7 @@ def search(dataset: pd.DataFrame, schema: dict[str, Any], preprocessors: dict[st
 def select(search_state, params_train: dict[str, Any]) -> dict[str, Any]:
     """The noise-margin choices among single candidates (``train.selection_margin_se``)."""
     params = TrainParams.model_validate(params_train or {})
-    selection = select_candidates(search_state, params.selection_margin_se)
+    selection = select_candidates(search_state, params.selection_margin_se, params.selection_row_noise)
     logger.info("single candidate chosen at a margin of %g SE: %s (incumbent %s)", params.selection_margin_se,
                 selection["chosen_single"], selection["incumbent"])
     return selection
