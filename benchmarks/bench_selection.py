@@ -26,14 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _score(task, model, X, y_test, positive) -> float:
-    from sklearn.metrics import r2_score, roc_auc_score
+    """The test score as ``bench_models`` scores every tool."""
+    from bench_models import scores
 
-    if task == "regression":
-        return float(r2_score(y_test, model.predict(X)))
-    if task == "binary":
-        proba = model.predict_proba(X)[:, [str(c) for c in model.classes_].index(positive)]
-        return float(roc_auc_score(y_test.astype(str) == positive, proba))
-    return float(np.mean(np.asarray(model.predict(X)).astype(str) == y_test.astype(str).to_numpy()))
+    out = {"pred": model.predict(X)}
+    if task != "regression":
+        out.update(proba=model.predict_proba(X), classes=[str(c) for c in model.classes_])
+    return scores(task, y_test.to_numpy(), out, positive)[0]
 
 
 def one_split(name: str, seed: int, budget: float) -> dict:
