@@ -39,17 +39,13 @@ def one_split(name: str, seed: int, budget: float) -> dict:
     """Search once, then select / ensemble / finalize under each rule from a copy, on the same clock."""
     from bench_models import split
 
-    from automl_kedro.config.data import FeaturizeParams
     from automl_kedro.data.types import coerce_types
-    from automl_kedro.features.featurize import build_preprocessors
-    from automl_kedro.ml.engine import as_params, build_ensembles, finalize, frame_schema, run_search, select_candidates
+    from automl_kedro.ml.engine import as_params, build_ensembles, finalize, frame_inputs, run_search, select_candidates
 
     spec, X_train, X_test, y_train, y_test = split(name, seed)
-    schema = frame_schema(X_train, spec.task)
-    X = coerce_types(X_train[schema["feature_columns"]], schema["column_types"])
-    pre = build_preprocessors(X, schema, FeaturizeParams.model_validate({}).model_dump(exclude_none=True))
+    X, y, schema, pre = frame_inputs(X_train, y_train, spec.task)
     cfg = as_params({"time_budget_s": budget, "seed": 0})
-    outcome = run_search(X, y_train, spec.task, pre, cfg)
+    outcome = run_search(X, y, spec.task, pre, cfg)
     elapsed = time.time() - outcome.started_at
     Xt = coerce_types(X_test[schema["feature_columns"]], schema["column_types"])
     row = {"set": name, "seed": seed}
@@ -58,7 +54,7 @@ def one_split(name: str, seed: int, budget: float) -> dict:
         out.started_at = time.time() - elapsed  # each rule finds the budget where the search left it
         t0 = time.perf_counter()
         sel = select_candidates(out, cfg.selection_margin_se, row_noise)
-        res = finalize(out, sel, build_ensembles(out, sel, cfg), X.reset_index(drop=True), cfg)
+        res = finalize(out, sel, build_ensembles(out, sel, cfg), X, cfg)
         row[f"{rule}_seconds"] = time.perf_counter() - t0
         row[f"{rule}_chosen"] = res.recommendation["candidate_id"]
         row[f"{rule}_score"] = _score(spec.task, res.model, Xt, y_test, spec.positive)

@@ -881,6 +881,23 @@ def frame_schema(X: pd.DataFrame, task: str, target: str = "__target__") -> dict
             "column_types": {str(c): t for c, t in types.items()}, "personal_columns": []}
 
 
+def frame_inputs(X: pd.DataFrame, y, task: str, featurize_params: dict[str, Any] | None = None):
+    """What featurize makes of an in-memory table: ``(typed feature columns, target, schema, preprocessors)``;
+    new rows are typed alike with ``coerce_types(rows[schema["feature_columns"]], schema["column_types"])``."""
+    from automl_kedro.config.data import FeaturizeParams
+    from automl_kedro.data.types import coerce_types
+    from automl_kedro.features.featurize import build_preprocessors
+
+    if task not in ("regression", "binary", "multiclass"):
+        raise AutoMLInputError(f"task {task!r} is not one of regression, binary, multiclass.")
+    X = X.reset_index(drop=True)
+    y = pd.Series(y).reset_index(drop=True)
+    schema = frame_schema(X, task)
+    X = coerce_types(X[schema["feature_columns"]], schema["column_types"])
+    feat = FeaturizeParams.model_validate(featurize_params or {}).model_dump(exclude_none=True)
+    return X, y, schema, build_preprocessors(X, schema, feat)
+
+
 def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, Any] | None = None,
               featurize_params: dict[str, Any] | None = None) -> TrainResult:
     """featurize + train on an in-memory table, as the Kedro phases do (the benchmark's entry point).
@@ -890,19 +907,8 @@ def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, 
     ``model`` predicts raw rows of ``X``'s columns (``predict``, and ``predict_proba`` with string
     ``classes_`` for classification) on the original target scale; ``leaderboard`` ranks every candidate.
     """
-    from automl_kedro.config.data import FeaturizeParams
-    from automl_kedro.data.types import coerce_types
-    from automl_kedro.features.featurize import build_preprocessors
-
     started = time.perf_counter()
-    if task not in ("regression", "binary", "multiclass"):
-        raise AutoMLInputError(f"task {task!r} is not one of regression, binary, multiclass.")
-    X = X.reset_index(drop=True)
-    y = pd.Series(y).reset_index(drop=True)
-    schema = frame_schema(X, task)
-    X = coerce_types(X[schema["feature_columns"]], schema["column_types"])
-    feat = FeaturizeParams.model_validate(featurize_params or {}).model_dump(exclude_none=True)
-    preprocessors = build_preprocessors(X, schema, feat)
+    X, y, _, preprocessors = frame_inputs(X, y, task, featurize_params)
     params = as_params(train_params)
     if params.time_budget_s is not None:  # the caller's wall clock includes typing the columns
         spent = time.perf_counter() - started

@@ -290,10 +290,15 @@ def _seconds_per_batch(results, n_batch: int) -> float:
     Not the trial's wall time: the search's first trial also fits the fold cache's preprocessing and
     starts the worker processes (fair's default HistGradientBoosting: 3.6 s for fits of ~0.4 s), and a rate
     read from that passed over every later configuration of the family at a 30 s budget."""
-    batches: dict[int, float] = {}
-    for i, _, (_, _, _, fit_s, predict_s, _) in results:
-        batches[i // n_batch] = max(batches.get(i // n_batch, 0.0), fit_s + predict_s)
-    return float(np.mean(list(batches.values())))
+    batches: dict[int, list] = {}
+    for i, _, out in results:
+        batches.setdefault(i // n_batch, []).append(out)
+    return float(np.mean([_longest_fit(outs) for outs in batches.values()]))
+
+
+def _longest_fit(outs) -> float:
+    """A batch's seconds as its fits measured them: the longest fit + predict of its folds' outputs."""
+    return max(out[3] + out[4] for out in outs)
 
 
 # --------------------------------------------------------------------------- search
@@ -480,7 +485,7 @@ class Search:
             out = self._fit_batch(cand, est, batch, threads)
             if self._adapt_folds and b == 0 and self.deadline is not None:
                 # a fold's fit + predict: the preprocessing is cached for later trials, the workers' start paid once
-                folds = self._fit_folds_to_budget(folds, max(r[3] + r[4] for r in out), n_batch)
+                folds = self._fit_folds_to_budget(folds, _longest_fit(out), n_batch)
             for (i, (tr, va)), r in zip(batch, out):
                 results.append((i, va, r))
                 pred, proba, calibrated, _, _, _ = r
