@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -242,8 +243,17 @@ def run_child(tool: str, meta: dict, frames, timeout: float) -> dict:
         shutil.rmtree(job, ignore_errors=True)
 
 
-def scores(task: str, y_true: np.ndarray, out: dict, positive: str | None, idx=None):
-    """(primary, secondary) on the test rows (or the bootstrap rows ``idx``)."""
+def _auc(positive: np.ndarray, score: np.ndarray) -> float:
+    """Binary ROC AUC as the Mann-Whitney statistic (scikit-learn's value, ties as half; ~10x cheaper)."""
+    from scipy.stats import rankdata
+
+    n1 = int(positive.sum())
+    n0 = positive.size - n1
+    return float((rankdata(score)[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def scores(task: str, y_true: np.ndarray, out: dict, positive: str | None, idx=None, primary_only: bool = False):
+    """(primary, secondary) on the test rows (or the bootstrap rows ``idx``; secondary NaN if ``primary_only``)."""
     from sklearn.metrics import accuracy_score, log_loss, mean_squared_error, r2_score, roc_auc_score
 
     y = np.asarray(y_true)
@@ -251,7 +261,7 @@ def scores(task: str, y_true: np.ndarray, out: dict, positive: str | None, idx=N
         p = np.asarray(out["pred"], dtype=float)
         if idx is not None:
             y, p = y[idx], p[idx]
-        return float(r2_score(y, p)), float(np.sqrt(mean_squared_error(y, p)))
+        return float(r2_score(y, p)), (math.nan if primary_only else float(np.sqrt(mean_squared_error(y, p))))
     classes = list(out["classes"])
     proba = np.clip(np.asarray(out["proba"], dtype=float), 1e-15, 1)
     proba = proba / proba.sum(axis=1, keepdims=True)
@@ -261,9 +271,9 @@ def scores(task: str, y_true: np.ndarray, out: dict, positive: str | None, idx=N
         y, proba, pred = y[idx], proba[idx], pred[idx]
     if task == "binary":
         pos = proba[:, classes.index(positive)]
-        primary = float(roc_auc_score(y == positive, pos))
-        return primary, float(log_loss(y == positive, pos, labels=[False, True]))
-    return float(accuracy_score(y, pred)), float(log_loss(y, proba, labels=classes))
+        primary = _auc(y == positive, pos) if primary_only else float(roc_auc_score(y == positive, pos))
+        return primary, (math.nan if primary_only else float(log_loss(y == positive, pos, labels=[False, True])))
+    return float(accuracy_score(y, pred)), (math.nan if primary_only else float(log_loss(y, proba, labels=classes)))
 
 
 def bootstrap(task, y_true, outs: dict, positive, seed=0) -> dict:
@@ -277,7 +287,7 @@ def bootstrap(task, y_true, outs: dict, positive, seed=0) -> dict:
         if task != "regression" and len(np.unique(ys[idx].astype(str))) < 2:
             continue
         for t, o in outs.items():
-            samples[t].append(scores(task, ys, o, positive, idx)[0])
+            samples[t].append(scores(task, ys, o, positive, idx, primary_only=True)[0])
     return {t: np.asarray(v) for t, v in samples.items()}
 
 
