@@ -7,7 +7,8 @@ only when it beats it beyond the noise margin of :mod:`automl_kedro.ml.selection
 - voting: Caruana's greedy forward selection with replacement (weights = how often a member was
   picked) over the out-of-fold predictions / probabilities of the best trials of every candidate
   (several configurations of one model may join; two members with the same out-of-fold outputs
-  may not: :func:`distinct_trials`);
+  may not: :func:`distinct_trials`); it climbs the primary metric, or log loss where the primary
+  reads labels only (:func:`greedy_metric`);
 - stacking: a linear meta-learner on the out-of-fold predictions, itself cross-validated on
   the same folds.
 
@@ -25,7 +26,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.utils.metaestimators import available_if
 
-from automl_kedro.ml.metrics import MetricSpec, align_proba, compute_metrics
+from automl_kedro.ml.metrics import METRICS, MetricSpec, align_proba, compute_metrics
 
 
 @dataclass
@@ -207,19 +208,30 @@ def _labels(proba, classes):
     return np.asarray(classes, dtype=object)[np.argmax(proba, axis=1)]
 
 
+def greedy_metric(task: str, primary: MetricSpec) -> MetricSpec:
+    """The score the greedy voting climbs: the primary metric, or log loss where the primary reads predicted
+    labels only (accuracy, F1 ...). Averaging in a member seldom flips a label, so a label metric stalls the
+    greedy at its first member; log loss rewards every better-averaged probability. The ensemble is still
+    kept or dropped on the primary metric (:func:`automl_kedro.ml.engine.build_ensembles`)."""
+    if task == "regression" or primary.needs_proba:
+        return primary
+    return METRICS.get("log_loss")
+
+
 def voting(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes, max_rounds: int = 25):
     """Greedy forward selection (with replacement) of members over out-of-fold outputs."""
     pool = [c for c in cands if _member_oof(c, task) is not None]
     if len(pool) < 2:
         return None
     outs = [_member_oof(c, task) for c in pool]
+    climb = greedy_metric(task, primary)
 
     def score(out):
         if task == "regression":
-            vals = _score_oof(out, None, y, splits, [primary], classes)
+            vals = _score_oof(out, None, y, splits, [climb], classes)
         else:
-            vals = _score_oof(_labels(out, classes), out, y, splits, [primary], classes)
-        return float(np.mean(vals[primary.name])) * primary.sign()
+            vals = _score_oof(_labels(out, classes), out, y, splits, [climb], classes)
+        return float(np.mean(vals[climb.name])) * climb.sign()
 
     counts = np.zeros(len(pool))
     total = None
