@@ -34,6 +34,15 @@ def test_the_greedy_climbs_log_loss_where_the_primary_reads_labels_and_the_prima
     assert ens.greedy_metric("regression", r2) is r2
 
 
+def test_the_greedys_log_loss_is_the_metrics_log_loss_over_the_folds():
+    y, members = _members_with_the_same_labels()
+    splits = make_splits(y, "multiclass", strategy="stratified", n_folds=3, seed=0)
+    ll = METRICS.get("log_loss")
+    p = members[1].oof_proba
+    per_fold = [ll.func(y[va], None, p[va], CLASSES) for _, va in splits]
+    assert np.isclose(ens._greedy_scorer(ll, y, splits, "multiclass", CLASSES)(p), -np.mean(per_fold), rtol=1e-9)
+
+
 def test_members_that_agree_on_every_label_still_average_into_an_ensemble_scored_on_accuracy():
     y, members = _members_with_the_same_labels()
     splits = make_splits(y, "multiclass", strategy="stratified", n_folds=3, seed=0)
