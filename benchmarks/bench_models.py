@@ -244,7 +244,8 @@ def run_child(tool: str, meta: dict, frames, timeout: float) -> dict:
 
 
 def _auc(positive: np.ndarray, score: np.ndarray) -> float:
-    """Binary ROC AUC as the Mann-Whitney statistic (scikit-learn's value, ties as half; ~10x cheaper)."""
+    """Binary ROC AUC as the Mann-Whitney statistic (scikit-learn's value, ties as half; ~10x cheaper) for the
+    bootstrap; written here rather than imported from the engine so the benchmark's scores stay its own."""
     from scipy.stats import rankdata
 
     n1 = int(positive.sum())

@@ -210,9 +210,10 @@ def _labels(proba, classes):
 
 def greedy_metric(task: str, primary: MetricSpec) -> MetricSpec:
     """The score the greedy voting climbs: the primary metric, or log loss where the primary reads predicted
-    labels only (accuracy, F1 ...). Averaging in a member seldom flips a label, so a label metric stalls the
-    greedy at its first member; log loss rewards every better-averaged probability. The ensemble is still
-    kept or dropped on the primary metric (:func:`automl_kedro.ml.engine.build_ensembles`)."""
+    labels only (accuracy, F1 ...). On a label metric the greedy adds a member only where it flips some
+    out-of-fold labels the right way (the noisiest part of those outputs) and stops where none does, blind to
+    members that improve the probabilities; log loss reads every probability. The ensemble is still kept or
+    dropped on the primary metric (:func:`automl_kedro.ml.engine.build_ensembles`)."""
     if task == "regression" or primary.needs_proba:
         return primary
     return METRICS.get("log_loss")
