@@ -350,7 +350,7 @@ def select_candidates(outcome: SearchOutcome, margin_se: float, row_noise: bool 
     ``row_noise``: the margin also reads the validation rows' sampling error (``train.selection_row_noise``).
     """
     primary, z = outcome.primary, margin_se
-    noise = _row_noise(outcome) if row_noise else None
+    noise = _row_noise(outcome, row_noise)
     tuning_kept = {c.candidate_id: _tuning_pays_off(c, primary, z, noise) for c in outcome.ok()
                    if c.default_state is not None and c.best_value > c.default_state["best_value"]}
     scores, outputs = {}, {}
@@ -377,9 +377,16 @@ def _tuning_pays_off(c: Candidate, primary, z: float, noise: RowNoise | None) ->
                         row_se=row_se_between(noise, outputs.get)).wins
 
 
-def _row_noise(outcome: SearchOutcome) -> RowNoise:
-    """The primary metric's sampling error over the validation rows (the margin's second estimate)."""
-    return RowNoise(outcome.primary, outcome.y, outcome.splits, outcome.classes, seed=outcome.seed)
+def _row_noise(outcome: SearchOutcome, reads_rows: bool = True) -> RowNoise | None:
+    """The primary metric's sampling error over the validation rows (the margin's second estimate); None when
+    the rule reads the folds alone (``train.selection_row_noise: false``)."""
+    return RowNoise(outcome.primary, outcome.y, outcome.splits, outcome.classes, seed=outcome.seed) if reads_rows \
+        else None
+
+
+def _reads_rows(selection: dict[str, Any]) -> bool:
+    """Whether a selection's margin read the validation rows (selections saved before the option: yes)."""
+    return selection.get("row_noise", True)
 
 
 def apply_selection(outcome: SearchOutcome, selection: dict[str, Any]) -> list[Candidate]:
@@ -423,8 +430,7 @@ def build_ensembles(outcome: SearchOutcome, selection: dict[str, Any], params: T
     outputs = {single_id: (single.oof_pred, single.oof_proba),
                **{f"ensemble/{e.kind}": (e.oof_pred, e.oof_proba) for e in ensembles}}
     chosen_id, cmps = select(single_id, scores, greater_is_better=primary.greater_is_better, z=z,
-                             row_se=row_se_between(_row_noise(outcome) if selection.get("row_noise", True) else None,
-                                                   outputs.get))
+                             row_se=row_se_between(_row_noise(outcome, _reads_rows(selection)), outputs.get))
     kept = [e for e in ensembles if any(c.challenger == f"ensemble/{e.kind}" and c.wins for c in cmps)]
     return {"ensembles": ensembles, "kept": kept, "chosen": chosen_id, "comparisons": [c.as_dict() for c in cmps]}
 
@@ -627,7 +633,7 @@ def _recommendation(outcome: SearchOutcome, selection: dict[str, Any], ensembles
     recommendation = recommend(leaderboard, primary.name, primary.greater_is_better, chosen=chosen_id)
     single_cmps = [Comparison(**c) for c in selection["single_comparisons"]]
     ens_cmps = [Comparison(**c) for c in ensembles["comparisons"]]
-    recommendation["selection"] = _selection_record(z, selection.get("row_noise", True), selection["incumbent"],
+    recommendation["selection"] = _selection_record(z, _reads_rows(selection), selection["incumbent"],
                                                     selection["chosen_single"], chosen_id, single_cmps, ens_cmps, ok)
     recommendation["rationale"] = _selection_sentence(recommendation["selection"], primary.name) + " " + \
         recommendation["rationale"]
