@@ -292,6 +292,11 @@ def bootstrap(task, y_true, outs: dict, positive, seed=0) -> dict:
     return {t: np.asarray(v) for t, v in samples.items()}
 
 
+def split_seeds(spec: str) -> list[int]:
+    """``--splits``: "3" -> seeds 0, 1, 2; "1,2" -> seeds 1 and 2 (add splits to a cached run)."""
+    return [int(s) for s in spec.split(",")] if "," in spec else list(range(int(spec)))
+
+
 def cache_path(name, seed, budget, tool) -> Path:
     b = 0 if tool == "hgb" else budget  # the default HGB has no budget: one run serves every budget
     return CACHE / f"{name}__s{seed}__b{b:g}__{tool}.json"
@@ -315,7 +320,7 @@ def bench(args) -> list[dict]:
         print(f"ours: {sha}", flush=True)
     rows = []
     for budget in args.budgets:
-        for seed in range(args.splits):
+        for seed in split_seeds(args.splits):
             for name in args.sets:
                 spec, Xtr, Xte, ytr, yte = split(name, seed)
                 meta = {"task": spec.task, "budget": budget, "seed": seed, "set": name, "ours_params": args.ours_params}
@@ -496,7 +501,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", default="all", help="comma list of set names, or all / dev / held_out")
     ap.add_argument("--budgets", default="30", help="comma list of seconds, e.g. 30,120")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma list of ours,hgb,flaml,autogluon")
-    ap.add_argument("--splits", type=int, default=1, help="split seeds 0..N-1")
+    ap.add_argument("--splits", default="1", help="N: split seeds 0..N-1; or a comma list of seeds, e.g. 1,2")
     ap.add_argument("--rerun-peers", action="store_true", help="ignore cached peer results")
     ap.add_argument("--label", default="", help="name under which ours' results are cached (default: branch_sha)")
     ap.add_argument("--from-cache", action="store_true", help="run nothing: table from cached results (ours: --label)")
