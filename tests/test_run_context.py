@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.run_context import (
@@ -72,6 +73,18 @@ def test_find_run_takes_the_latest_complete_or_a_named_one(tmp_path):
         find_run(runs, "evaluate")
     meta = json.loads((failed.run_dir("train") / "meta.json").read_text())
     assert meta["status"] == "failed" and meta["error"] == "boom"
+
+
+def test_runs_of_the_same_settings_share_a_config_hash_and_a_changed_setting_changes_it(tmp_path):
+    def meta(run_id: str, **params) -> dict:
+        d = _ctx(tmp_path, run_id, **params).run_dir("train")
+        assert yaml.safe_load((d / "config.yaml").read_text())["run"]["id"] == run_id, "config.yaml keeps the id"
+        return json.loads((d / "meta.json").read_text())
+
+    a, b = meta("run-a", train={"seed": 1}), meta("run-b", train={"seed": 1})
+    c = meta("run-c", train={"seed": 2})
+    assert a["run_id"] != b["run_id"] and a["config_hash"] == b["config_hash"]
+    assert c["config_hash"] != a["config_hash"]
 
 
 def test_secrets_never_reach_config_or_meta(tmp_path):

@@ -96,7 +96,10 @@ def git_sha(project_path: Path) -> str | None:
 
 
 def config_hash(config: dict[str, Any]) -> str:
-    payload = json.dumps(config, sort_keys=True, default=str).encode()
+    """A run's resolved configuration, hashed without the run's own id: runs of the same settings share it
+    (``config.yaml`` still records the id)."""
+    settings = {**config, "run": {k: v for k, v in config.get("run", {}).items() if k != "id"}}
+    payload = json.dumps(settings, sort_keys=True, default=str).encode()
     return hashlib.sha256(payload).hexdigest()[:16]
 
 
