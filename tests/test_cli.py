@@ -30,6 +30,27 @@ def test_clone_offline_fails_at_once_saying_a_server_is_needed(tmp_path):
     assert result.exit_code != 0 and "Cannot read override path" in result.output
 
 
+def test_upload_and_clone_read_the_server_of_the_env_they_are_given(tmp_path):
+    (tmp_path / "conf" / "base").mkdir(parents=True)
+    (tmp_path / "conf" / "staging").mkdir()
+    (tmp_path / "conf" / "staging" / "credentials.yml").write_text(
+        "clearml:\n  api_server: http://localhost:8008\n  access_key: AK\n  secret_key: SK\n")
+    upload = ["clearml", "upload", "20260101-000000-abcdef", "--project-path", str(tmp_path),
+              "--runs-dir", str(tmp_path / "runs")]
+    # conf/local has no server: the message names it
+    result = CliRunner().invoke(commands, upload)
+    assert result.exit_code != 0 and "needs a ClearML server" in result.output
+    assert "conf/local/credentials.yml" in result.output
+    # --env staging finds the server and goes on to the sessions (there are none: one short message)
+    result = CliRunner().invoke(commands, upload + ["--env", "staging"])
+    assert result.exit_code != 0 and "needs a ClearML server" not in result.output
+    assert "No offline ClearML sessions for run '20260101-000000-abcdef'" in result.output
+    # clone names the credentials of the env it was given when they hold no server
+    result = CliRunner().invoke(commands, ["clearml", "clone", "--task-id", "abc", "--queue", "q",
+                                           "--project-path", str(tmp_path), "-e", "prod"])
+    assert result.exit_code != 0 and "conf/prod/credentials.yml" in result.output
+
+
 def test_server_settings_from_conf_local_and_environment(tmp_path, monkeypatch):
     assert not server_settings(tmp_path).configured
     (tmp_path / "conf" / "base").mkdir(parents=True)

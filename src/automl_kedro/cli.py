@@ -38,6 +38,8 @@ def clearml_group() -> None:
 _project = click.option("--project-path", default=".", show_default=True, type=click.Path(file_okay=False),
                         help="the Kedro project (conf/local/credentials.yml is read from here)")
 _runs = click.option("--runs-dir", default="runs", show_default=True, help="where run directories are")
+_env = click.option("--env", "-e", "env", default=None,
+                    help="Kedro config environment whose credentials.yml holds the server (default: local)")
 
 
 @clearml_group.command("sessions")
@@ -60,12 +62,13 @@ def sessions_cmd(run_id: str, project_path: str, runs_dir: str) -> None:
 @click.argument("run_id")
 @_project
 @_runs
-def upload_cmd(run_id: str, project_path: str, runs_dir: str) -> None:
+@_env
+def upload_cmd(run_id: str, project_path: str, runs_dir: str, env: str | None) -> None:
     """Upload every offline session of RUN_ID (phases and candidates, parent links kept)."""
     from automl_kedro.tracking.sessions import upload_run
 
     try:
-        mapping = upload_run(_runs_root(project_path, runs_dir), run_id, project_path)
+        mapping = upload_run(_runs_root(project_path, runs_dir), run_id, project_path, env)
     except AutoMLInputError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Uploaded {len(mapping)} task(s) of run {run_id}; find them by tag run:{run_id}.")
@@ -80,7 +83,9 @@ def upload_cmd(run_id: str, project_path: str, runs_dir: str) -> None:
               help="override, e.g. train.models[0].params.alpha=0.1 (repeatable)")
 @click.option("--run-id", default=None, help="run id of the clone (default: a new one)")
 @_project
-def clone_cmd(task_id: str, queue: str, overrides: tuple[str, ...], run_id: str | None, project_path: str) -> None:
+@_env
+def clone_cmd(task_id: str, queue: str, overrides: tuple[str, ...], run_id: str | None, project_path: str,
+              env: str | None) -> None:
     """Clone a task, apply overrides, tag it run:<new id> and cloned_from:<id>, enqueue it."""
     from automl_kedro.tracking.clone import clone_task
     from automl_kedro.tracking.overrides import parse_override
@@ -88,7 +93,7 @@ def clone_cmd(task_id: str, queue: str, overrides: tuple[str, ...], run_id: str 
     try:
         for item in overrides:
             parse_override(item)  # bad syntax fails before any server call
-        result = clone_task(task_id, queue, list(overrides), project_path, run_id)
+        result = clone_task(task_id, queue, list(overrides), project_path, run_id, env)
     except AutoMLInputError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Cloned {task_id} -> {result['task_id']} (phase {result['phase']}, run {result['run_id']}), "

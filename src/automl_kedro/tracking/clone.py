@@ -57,13 +57,14 @@ def clone_config(config: dict[str, Any], overrides: list[str], new_run_id: str) 
 
 
 def clone_task(task_id: str, queue: str, overrides: list[str], project_path: Path | str = ".",
-               run_id: str | None = None) -> dict[str, Any]:
-    """Clone ``task_id``, apply ``overrides`` (``train.models[0].params.alpha=0.1``), enqueue on ``queue``."""
+               run_id: str | None = None, env: str | None = None) -> dict[str, Any]:
+    """Clone ``task_id``, apply ``overrides`` (``train.models[0].params.alpha=0.1``), enqueue on ``queue``;
+    the server from the credentials of Kedro config environment ``env`` (default local)."""
     from automl_kedro.run_context import new_run_id
     from automl_kedro.tracking.settings import require_server, server_settings
 
-    server = server_settings(project_path)
-    require_server(server, "Cloning a task")
+    server = server_settings(project_path, env=env)
+    require_server(server, "Cloning a task", env)
     from automl_kedro.tracking.sdk import load_clearml
 
     clearml = load_clearml(offline=False, server=server)

@@ -172,16 +172,17 @@ def _prepare(zip_path: Path, workdir: Path, new_parent: str | None) -> Path:
     return folder
 
 
-def upload_run(runs_root: Path, run_id: str, project_path: Path | str = ".") -> dict[str, str]:
-    """Import every offline session of ``run_id`` into the configured server; old id -> new id.
+def upload_run(runs_root: Path, run_id: str, project_path: Path | str = ".", env: str | None = None) -> dict[str, str]:
+    """Import every offline session of ``run_id`` into the configured server (``env``: the Kedro config
+    environment whose credentials name it); old id -> new id.
 
     Phase tasks go first; each child's parent is remapped to its phase task's new id. Tasks that
     failed offline are marked failed on the server, interrupted ones stopped with their reason.
     """
     from automl_kedro.tracking.settings import require_server, server_settings
 
-    server = server_settings(project_path)
-    require_server(server, "Uploading a run")
+    server = server_settings(project_path, env=env)
+    require_server(server, "Uploading a run", env)
     sessions = run_sessions(Path(runs_root), run_id)
     if not sessions:
         raise AutoMLInputError(

@@ -136,13 +136,15 @@ def server_settings(project_path: Path | str = ".", credentials: dict[str, Any] 
     return ServerSettings()
 
 
-def require_server(settings: ServerSettings, what: str) -> None:
-    """One clear error when ``what`` needs a server and none is configured."""
+def require_server(settings: ServerSettings, what: str, env: str | None = None) -> None:
+    """One clear error when ``what`` needs a server and none is configured (``env``: the Kedro config
+    environment whose credentials were read)."""
     if not settings.configured:
         raise AutoMLInputError(
             f"{what} needs a ClearML server, and none is configured. Set CLEARML_API_HOST, "
             f"CLEARML_WEB_HOST, CLEARML_FILES_HOST, CLEARML_API_ACCESS_KEY and CLEARML_API_SECRET_KEY, "
-            f"or put a clearml: entry in conf/local/credentials.yml (see conf/local/credentials.yml.template)."
+            f"or put a clearml: entry in conf/{env or 'local'}/credentials.yml "
+            f"(see conf/local/credentials.yml.template)."
         )
 
 
