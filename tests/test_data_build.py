@@ -282,6 +282,24 @@ def test_time_split_orders_rows():
     assert times[labels == "val"].max() < times[labels == "test"].min()
 
 
+def test_local_timestamps_across_a_clock_change_read_as_one_utc_scale(tmp_path):
+    """Europe/Paris times written with their offsets (+01:00 in March, +02:00 after the change): pandas refuses to
+    parse two offsets at once; they become one tz-naive UTC column that a time split orders."""
+    n = 40
+    local = pd.Series(pd.date_range("2024-03-30", periods=n, freq="3h", tz="Europe/Paris"))
+    frame = pd.DataFrame({"stamp": local.map(lambda t: t.isoformat()), "x": np.arange(n) % 7, "y": np.arange(n) * 0.5})
+    assert {s[-6:] for s in frame["stamp"]} == {"+01:00", "+02:00"}
+    path = tmp_path / "stamped.csv"
+    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
+    built = build_dataset({"path": str(path), "target": "y"}, {"method": "time", "time_column": "stamp"})
+    ds = built.dataset
+    assert built.schema["column_types"]["stamp"] == "datetime"
+    assert ds["stamp"].dtype.kind == "M" and getattr(ds["stamp"].dt, "tz", None) is None
+    expected = dict(zip(frame["y"], local.dt.tz_convert("UTC").dt.tz_localize(None)))
+    assert all(ds["stamp"].iloc[i] == expected[ds["y"].iloc[i]] for i in range(len(ds)))
+    assert ds.loc[ds["split"] == "train", "stamp"].max() < ds.loc[ds["split"] == "test", "stamp"].min()
+
+
 def test_split_errors():
     frame = pd.read_csv(PENGUINS)
     with pytest.raises(AutoMLInputError, match="group_column"):

@@ -57,6 +57,24 @@ def test_native_inputs_keep_categories_as_categories_and_dates_as_parts():
     assert out["when_ordinal"].iloc[1] - out["when_ordinal"].iloc[0] == -425.0  # days between the dates
 
 
+def test_time_zone_aware_dates_give_the_parts_of_their_utc_time_at_fit_and_predict():
+    """A tz-aware column (as pandas reads ISO times with an offset) used to fail every tree trial ("Cannot
+    subtract tz-naive and tz-aware"); its parts are those of the UTC time, whatever zone new rows come in."""
+    from automl_kedro.features.native import NativeTabular
+
+    stamps = pd.Series(pd.to_datetime(["2024-01-31 23:30", "2024-07-01 00:30", "2023-12-25 12:00"])).dt.tz_localize(
+        "Europe/Paris")
+    train = pd.DataFrame({"when": stamps, "size": [1.0, 2.0, 3.0]})
+    pre = NativeTabular({"when": "datetime", "size": "numeric"}).fit(train)
+    out = pre.transform(train)
+    assert out["when_month"].tolist() == [1.0, 6.0, 12.0]  # 23:30 on 31 Jan in Paris; 00:30 on 1 July is 30 June UTC
+    assert out["when_dayofyear"].tolist()[:2] == [31.0, 182.0]
+    new = pd.DataFrame({"when": stamps.dt.tz_convert("America/New_York"), "size": [1.0, 2.0, 3.0]})
+    assert pre.transform(new).equals(out)
+    parts = DatetimeParts().fit(train[["when"]]).transform(new[["when"]])
+    assert np.asarray(parts)[:, 1].tolist() == [1.0, 6.0, 12.0]
+
+
 def test_too_many_categories_keep_the_most_frequent():
     from automl_kedro.features.native import NativeTabular
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from automl_kedro.data.types import check_columns_exist
+from automl_kedro.data.types import check_columns_exist, parse_datetimes
 from automl_kedro.errors import AutoMLInputError
 
 SPLIT_METHODS = ("auto", "random", "stratified", "group", "time")
@@ -140,7 +140,7 @@ def _time_split(table: pd.DataFrame, time_column: str | None, n_test: int, n_val
     check_columns_exist(table, [time_column], "split.time_column")
     times = table[time_column]
     if not pd.api.types.is_numeric_dtype(times) and not pd.api.types.is_datetime64_any_dtype(times):
-        times = pd.to_datetime(times, errors="coerce", format="mixed")
+        times = parse_datetimes(times)
     missing = int(times.isna().sum())
     if missing:
         raise AutoMLInputError(

@@ -36,6 +36,22 @@ _ID_NAME = re.compile(r"(^|_|\b)(id|uuid|guid|key)$|[a-z]ID$|^ID$", re.IGNORECAS
 _SAMPLE = 2000
 
 
+def parse_datetimes(values: pd.Series) -> pd.Series:
+    """Dates and times on one tz-naive scale: text parsed leniently (unparseable values become NaT), time
+    zones, one or mixed offsets (summer and winter time), converted to UTC. Date parts, tree inputs and
+    comparisons need that one scale; pandas refuses to mix aware and naive values or two offsets."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                values = pd.to_datetime(values, errors="coerce", format="mixed")
+            except (ValueError, TypeError):  # "Mixed timezones detected"
+                values = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(None)
+    return values
+
+
 def is_textlike(series: pd.Series) -> bool:
     """True for object / string columns (pandas 3 uses the ``str`` dtype)."""
     return not (
@@ -51,10 +67,7 @@ def _looks_like_dates(values: pd.Series) -> bool:
         return False
     if not sample.str.contains(r"\d").all():
         return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
-    return bool(parsed.notna().mean() >= 0.95)
+    return bool(parse_datetimes(sample).notna().mean() >= 0.95)
 
 
 def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple[str, str]:
@@ -153,19 +166,17 @@ def check_columns_exist(table: pd.DataFrame, columns, where: str) -> None:
 
 
 def coerce_types(table: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
-    """Make values match their type where that is safe (datetime text -> datetime, booleans kept)."""
+    """Make values match their type where that is safe (datetime text -> tz-naive datetime, time zones to
+    UTC; booleans kept)."""
     out = table
     for column, kind in types.items():
         if column not in out.columns:
             continue
         series = out[column]
-        if kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if pd.api.types.is_numeric_dtype(series):
-                    converted = series  # numeric times (e.g. years) stay numbers
-                else:
-                    converted = pd.to_datetime(series, errors="coerce", format="mixed")
+        if kind == "datetime" and not pd.api.types.is_numeric_dtype(series):  # numeric times (years) stay
+            converted = parse_datetimes(series)
+            if converted is series:
+                continue
             if out is table:
                 out = table.copy()
             out[column] = converted

@@ -9,16 +9,15 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.validation import check_is_fitted
 
+from automl_kedro.data.types import parse_datetimes
+
 MISSING = "<missing>"
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Datetimes as they are; anything else parsed leniently (unparseable values become NaT)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pd.to_datetime(values, errors="coerce", format="mixed")
+    """Tz-naive datetimes (:func:`automl_kedro.data.types.parse_datetimes`), at fit and at predict time:
+    rows handed to a saved model skip the typing step."""
+    return parse_datetimes(values)
 
 
 def _frame(X, columns) -> pd.DataFrame:
