@@ -38,6 +38,34 @@ def test_penguins_audit_is_clean_and_readable():
     assert "| island | categorical | yes |" in md and "Why: A text, category" in md
 
 
+def test_infinite_numbers_are_reported_and_rows_with_an_infinite_target_left_out(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 120
+    ratio = rng.normal(size=n).round(3).astype(str)
+    ratio[[3, 40, 77]] = ["inf", "-inf", "inf"]
+    target = rng.normal(size=n).round(3).astype(str)
+    target[5] = "inf"
+    path = tmp_path / "ratios.csv"
+    pd.DataFrame({"ratio": ratio, "other": rng.normal(size=n), "y": target}).to_csv(path, index=False)
+    built = build_dataset({"path": str(path), "target": "y"}, {})
+    assert len(built.dataset) == n - 1 and np.isfinite(built.dataset["y"]).all()
+    assert any("1 row(s) without a target value (empty or infinite)" in note for note in built.schema["notes"])
+    report, md = audit(built.dataset, built.schema)
+    finding = _ids(report)["infinite_values"]
+    assert finding["severity"] == "warning" and finding["columns"] == ["ratio"]
+    assert "3 cell(s)" in finding["detail"] and "Infinite numbers" in md
+    profile = next(p for p in report["columns"] if p["column"] == "ratio")
+    assert profile["n_infinite"] == 3 and np.isfinite([profile["min"], profile["max"], profile["mean"]]).all()
+    json.dumps(profile, allow_nan=False)  # strict JSON: no Infinity
+    assert "missing_target" in _ids(report)
+    assert "infinite_values" not in _ids(audit(*_penguins())[0])
+
+
+def _penguins():
+    built = build_dataset({"path": str(PENGUINS), "target": "species"}, {})
+    return built.dataset, built.schema
+
+
 def test_messy_file_findings():
     built = build_dataset({"path": str(MESSY), "target": "churned", "personal_columns": ["full_name"]}, {})
     report, md = audit(built.dataset, built.schema)

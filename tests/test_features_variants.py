@@ -75,6 +75,20 @@ def test_time_zone_aware_dates_give_the_parts_of_their_utc_time_at_fit_and_predi
     assert np.asarray(parts)[:, 1].tolist() == [1.0, 6.0, 12.0]
 
 
+def test_infinite_numbers_are_imputed_like_missing_ones_in_the_scaled_variants():
+    """A ratio that divided by zero reads as inf; the imputer fills it as it fills a missing value (scikit-learn
+    refused it, and every linear, kNN, forest and MLP trial failed)."""
+    schema = {"feature_columns": ["ratio", "n"], "column_types": {"ratio": "numeric", "n": "numeric"}}
+    train = pd.DataFrame({"ratio": [1.0, np.inf, 3.0, -np.inf, 5.0], "n": pd.array([1, 2, None, 4, 5], dtype="Int64")})
+    variant = expand_variants([{"id": "plain", "numeric_imputer": "median", "scaler": "none"}])[0]
+    pre = build_preprocessor(schema, variant)
+    out = np.asarray(pre.fit_transform(train), dtype=float)
+    assert out[:, 0].tolist() == [1.0, 3.0, 3.0, 3.0, 5.0]  # the median of 1, 3, 5
+    assert out[:, 1].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    new = np.asarray(pre.transform(pd.DataFrame({"ratio": [np.inf], "n": pd.array([7], dtype="Int64")})), dtype=float)
+    assert new.tolist() == [[3.0, 7.0]]
+
+
 def test_too_many_categories_keep_the_most_frequent():
     from automl_kedro.features.native import NativeTabular
 

@@ -69,13 +69,15 @@ def _sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def _as_number(series: pd.Series) -> pd.Series:
-    """Numbers for a numeric, boolean or datetime column (NaN where missing)."""
+    """Numbers for a numeric, boolean or datetime column (NaN where missing or infinite: the checks' trees and
+    tests take no infinity)."""
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series.astype("int64").astype(float)
         return values.where(series.notna())
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float)
-    return pd.to_numeric(series, errors="coerce").astype(float)
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    return values.where(~np.isinf(values))
 
 
 def _single_column_score(x: pd.Series, y: pd.Series, classification: bool, numeric: bool, seed: int) -> float:
@@ -198,10 +200,14 @@ def _column_profiles(dataset: pd.DataFrame, schema: dict[str, Any], columns: lis
             "top_value": None if not n_unique else (MASK if column in personal else str(counts.index[0])[:60]),
             "top_value_share": round(top_share, 4),
         }
-        if (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series) and n_missing < n
-                and column not in personal):
-            described = series.describe()
-            profile.update({k: float(described[k]) for k in ("mean", "std", "min", "max") if k in described})
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            values = series.to_numpy(dtype=float, na_value=np.nan)
+            infinite = np.isinf(values)
+            profile["n_infinite"] = int(infinite.sum())
+            finite = pd.Series(values[~infinite & ~np.isnan(values)])
+            if len(finite) and column not in personal:  # statistics of the finite values: JSON has no inf
+                described = finite.describe()
+                profile.update({k: float(described[k]) for k in ("mean", "std", "min", "max") if k in described})
         profiles.append(profile)
     return profiles
 
@@ -346,6 +352,16 @@ def missing_values(a: AuditData) -> Findings:
         "missing_some", "info", "Some missing values", light,
         lambda cols: f"{_names(cols)} {_verb(cols, 'has', 'have')} a few empty cells (at most {_pct(max(missing[c] for c in cols))}).",
         "Nothing to do: preprocessing fills them (median for numbers, most frequent value for categories).")
+
+
+def infinite_values(a: AuditData) -> Findings:
+    counts = {c: a.by_column[c].get("n_infinite", 0) for c in a.features}
+    return _about_columns(
+        "infinite_values", "warning", "Infinite numbers", [c for c, k in counts.items() if k],
+        lambda cols: f"{_names(cols)} {_verb(cols, 'holds', 'hold')} infinite values (inf or -inf, e.g. a division "
+                     f"by zero): {sum(counts[c] for c in cols)} cell(s) in all.",
+        "The scaled models (linear, kNN, MLP, forests) read them as missing values; the boosters as beyond the "
+        "largest or smallest number. If they mean something (no denominator), a column saying so is clearer.")
 
 
 def duplicate_rows(a: AuditData) -> Findings:
@@ -506,7 +522,7 @@ def too_few_rows(a: AuditData) -> Findings:
 
 
 # The audit, in order; findings are then sorted by severity (stable, so this order holds within a severity).
-CHECKS = (source_notes, missing_values, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
+CHECKS = (source_notes, missing_values, infinite_values, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
           high_cardinality_columns, free_text_columns, personal_columns, class_balance, target_skew,
           extreme_values, leaking_columns, shifted_columns, too_few_rows)
 

@@ -167,10 +167,13 @@ def edit_rows(raw: pd.DataFrame, read_info: ReadInfo, data_params: dict[str, Any
     check_columns_exist(table, personal, "data.personal_columns")
     table, dropped_personal = _drop_personal(table, personal, target, id_column, data_params, split_params)
 
-    missing_target = int(table[target].isna().sum())
+    absent = table[target].isna().to_numpy().copy()
+    if pd.api.types.is_numeric_dtype(table[target]) and not pd.api.types.is_bool_dtype(table[target]):
+        absent |= np.isinf(table[target].to_numpy(dtype=float, na_value=np.nan))  # inf: no usable value either
+    missing_target = int(absent.sum())
     if missing_target:
-        table = table[table[target].notna()]
-        notes.append(f"{missing_target} row(s) without a target value were left out.")
+        table = table[~absent]
+        notes.append(f"{missing_target} row(s) without a target value (empty or infinite) were left out.")
     return EditedTable(table=table, sample_id=_sample_ids(table, id_column), read_info=read_info,
                        raw_shape=tuple(raw.shape), edit_log=edit_log, personal=personal,
                        dropped_personal=dropped_personal, missing_target=missing_target, notes=notes)

@@ -42,6 +42,23 @@ class _Named(TransformerMixin, BaseEstimator):
         return list(self.feature_names_in_ if input_features is None else input_features)
 
 
+class InfAsMissing(_Named):
+    """Numbers as floats with plus or minus infinity made missing, so that the imputer fills them: an exported
+    ratio that divided by zero reads as ``inf``, which scikit-learn's imputers, scalers and models refuse."""
+
+    def fit(self, X, y=None):
+        self._remember(X)
+        return self
+
+    def transform(self, X):
+        values = _frame(X, self.feature_names_in_).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[np.isinf(values)] = np.nan
+        return values
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self._input_names(input_features), dtype=object)
+
+
 class AsString(_Named):
     """Category values as text (``object`` array), missing values kept as NaN.
 

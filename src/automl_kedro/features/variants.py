@@ -20,7 +20,7 @@ from sklearn.preprocessing import PolynomialFeatures
 
 from automl_kedro.errors import AutoMLInputError
 from automl_kedro.features.registry import REGISTRIES
-from automl_kedro.features.transformers import AsString
+from automl_kedro.features.transformers import AsString, InfAsMissing
 from automl_kedro.registry import UnknownEntryError
 
 VARIANT_DEFAULTS: dict[str, Any] = {
@@ -144,6 +144,7 @@ def build_preprocessor(
     transformers: list[tuple[str, Any, list[str]]] = []
     if groups["numeric"]:
         steps = [
+            ("finite", InfAsMissing()),
             ("impute", reg["numeric_imputer"].get(variant["numeric_imputer"]).build(add_indicator=indicator)),
             ("scale", reg["scaler"].get(variant["scaler"]).build(seed=seed)),
         ]
@@ -204,7 +205,7 @@ def describe_variant(schema: dict[str, Any], variant: dict[str, Any], cardinalit
         if groups[group]:
             steps.append({"group": group, "columns": groups[group], "steps": words})
 
-    numeric = [reg["numeric_imputer"].get(variant["numeric_imputer"]).description]
+    numeric = [reg["numeric_imputer"].get(variant["numeric_imputer"]).description + " (infinite values count as missing)"]
     if variant["add_missing_indicator"]:
         numeric.append("add a 0/1 column marking where a value was missing")
     numeric.append(reg["scaler"].get(variant["scaler"]).description)
