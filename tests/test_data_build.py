@@ -59,6 +59,58 @@ def test_semicolon_latin1_file_is_read_with_notes():
     assert any("semicolon" in n for n in info.notes) and any("Latin-1" in n for n in info.notes)
 
 
+def test_compressed_csv_json_records_and_lines_read_as_the_same_table(tmp_path):
+    import zipfile
+
+    frame = pd.read_csv(PENGUINS).sample(60, random_state=0).reset_index(drop=True)
+    expected = _build(PENGUINS).dataset.head(0)  # the columns of the plain CSV
+    written = {}
+    for name, write in {
+        "p.csv.gz": lambda f: frame.to_csv(f, index=False),
+        "p.csv.bz2": lambda f: frame.to_csv(f, index=False),
+        "p.csv.xz": lambda f: frame.to_csv(f, index=False),
+        "p.json": lambda f: frame.to_json(f, orient="records"),
+        "p.jsonl": lambda f: frame.to_json(f, orient="records", lines=True),
+        "p_columns.json": lambda f: frame.to_json(f),  # pandas' default layout: {"column": {"row": value}}
+    }.items():
+        write(tmp_path / name)
+        written[name] = tmp_path / name
+    with zipfile.ZipFile(tmp_path / "p.zip", "w") as archive:
+        frame.to_parquet(tmp_path / "inner.parquet", index=False)
+        archive.write(tmp_path / "inner.parquet", "p.parquet")
+    written["p.zip"] = tmp_path / "p.zip"
+    for name, path in written.items():
+        built = _build(path)
+        assert list(built.dataset.columns) == list(expected.columns), name
+        got = built.dataset.drop(columns=["sample_id", "split"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, frame[got.columns], check_dtype=False, obj=name)
+        assert built.dataset_info["dataset_key"] in ("p", "p_columns"), name
+    assert any("gz-compressed" in n for n in _build(written["p.csv.gz"]).schema["notes"])
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("book.xlsx", b"PK\x03\x04 not really", "is an Excel workbook; data.path reads CSV, JSON or Parquet"),
+    ("t.feather", b"ARROW1", "is a Feather file"),
+    ("bad.csv.gz", b"not gzip at all", "cannot be decompressed"),
+    ("rows.json", b'{"a": 1}', "holds no table"),
+    ("rows.json", b"[{'a': 1}]", "is not valid JSON"),
+])
+def test_other_formats_and_broken_archives_get_one_message(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(AutoMLInputError, match=message):
+        _build(tmp_path / name, target="a")
+
+
+def test_a_zip_of_several_files_names_them(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as archive:
+        archive.writestr("a.csv", "x,y\n1,2\n")
+        archive.writestr("b.csv", "x,y\n3,4\n")
+    with pytest.raises(AutoMLInputError, match=r"zip archive of 2 files \(a.csv, b.csv\)"):
+        _build(tmp_path / "two.zip", target="y")
+
+
 def test_delimiter_and_encoding_can_be_forced(tmp_path):
     path = _write(tmp_path, "a|b|y\n1|x|0\n2|z|1\n3|x|0\n", encoding="latin-1")
     table, info = read_table(path, delimiter="|", encoding="latin-1")

@@ -77,11 +77,13 @@ def resolve_run_id(configured: str | None, now: datetime) -> str:
 
 
 def dataset_key_for(path: str | None, configured: str | None) -> str:
-    """The short name of the data set: ``run.dataset_key`` or the data file's stem."""
+    """The short name of the data set: ``run.dataset_key`` or the data file's stem (``sales.csv.gz`` -> sales)."""
     if configured:
         return configured
     if path:
-        return re.sub(r"[^A-Za-z0-9_.\-]+", "_", Path(path).stem) or "dataset"
+        from automl_kedro.data.io import table_name
+
+        return re.sub(r"[^A-Za-z0-9_.\-]+", "_", table_name(path)) or "dataset"
     return "dataset"
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from automl_kedro.data.edit import apply_edits
-from automl_kedro.data.io import DatasetFetcher, ReadInfo, read_table, resolve_source
+from automl_kedro.data.io import DatasetFetcher, ReadInfo, read_table, resolve_source, table_name
 from automl_kedro.data.problem import MAX_CLASSES_NUMERIC, check_target, detect_problem_type
 from automl_kedro.data.split import make_split
 from automl_kedro.data.types import NON_FEATURE_TYPES, check_columns_exist, coerce_types, infer_column_types
@@ -282,7 +282,7 @@ def _dataset_info(typed: TypedTable, data_params: dict[str, Any], split_params: 
     counts = dataset["split"].value_counts()
     return {
         "dataset_hash": dataset_hash(read_info.content_sha256, data_params, split_params),
-        "dataset_key": dataset_key or Path(read_info.path).stem,
+        "dataset_key": dataset_key or table_name(read_info.path),
         "source": read_info.path,
         "dataset_id": data_params.get("dataset_id"),
         "content_sha256": read_info.content_sha256,

@@ -1,4 +1,5 @@
-"""Reading the raw table: CSV (delimiter and encoding detected or given) and Parquet.
+"""Reading the raw table: CSV (delimiter and encoding detected or given), JSON records and Parquet; CSV and
+JSON also gzip-, bzip2-, xz- or zip-compressed.
 
 Every failure is an :class:`AutoMLInputError` naming the problem and what to do. Files that are
 read but look unusual (semicolon separated, Latin-1) are accepted; the reason is kept in
@@ -6,12 +7,17 @@ read but look unusual (semicolon separated, Latin-1) are accepted; the reason is
 """
 from __future__ import annotations
 
+import bz2
 import codecs
 import csv
 import difflib
+import gzip
 import hashlib
 import io
+import json
+import lzma
 import re
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -20,8 +26,16 @@ import pandas as pd
 
 from automl_kedro.errors import AutoMLInputError
 
-CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".data", ".gz", ".bz2", ".zip", ".xz"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+JSON_SUFFIXES = {".json": "records", ".jsonl": "lines", ".ndjson": "lines"}
+_DECOMPRESS = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
+# formats we do not read: the message says to save them as CSV or Parquet
+_OTHER_FORMATS = {
+    ".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".xlsm": "an Excel workbook",
+    ".ods": "a spreadsheet", ".feather": "a Feather file", ".arrow": "an Arrow file", ".pkl": "a Python pickle",
+    ".pickle": "a Python pickle", ".h5": "an HDF5 file", ".hdf5": "an HDF5 file", ".sav": "an SPSS file",
+    ".dta": "a Stata file", ".sas7bdat": "a SAS file", ".rds": "an R data file", ".rdata": "an R data file",
+}
 CANDIDATE_DELIMITERS = [",", ";", "\t", "|"]
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -67,7 +81,7 @@ def resolve_source(path: str | None, dataset_id: str | None, fetch: DatasetFetch
         return str(fetch(dataset_id))
     if not path:
         raise AutoMLInputError(
-            "No data given. Set data.path to a CSV or Parquet file (or data.dataset_id to a ClearML "
+            "No data given. Set data.path to a CSV, JSON or Parquet file (or data.dataset_id to a ClearML "
             "Dataset), e.g. --params \"data.path=data/01_raw/penguins.csv,data.target=species\"."
         )
     return str(path)
@@ -177,12 +191,73 @@ def _check_header_and_fields(text: str, delimiter: str, path: str) -> list[str]:
     return header
 
 
+def table_name(path: str | Path) -> str:
+    """A data file's name without its format and compression suffixes (``sales.csv.gz`` -> ``sales``)."""
+    name = Path(path)
+    if name.suffix.lower() in _DECOMPRESS or name.suffix.lower() == ".zip":
+        name = Path(name.stem)
+    return name.stem
+
+
 def read_table(path: str, *, delimiter: str | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, ReadInfo]:
-    """Read a CSV or Parquet file into a DataFrame, refusing empty, header-only and malformed files."""
+    """Read a CSV, JSON or Parquet file into a DataFrame, refusing empty, header-only and malformed files."""
     file, size = _existing_file(path)
-    if file.suffix.lower() in PARQUET_SUFFIXES:
+    suffix = file.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
         return _read_parquet(file, path, size)
-    return _read_csv(file, path, size, delimiter, encoding)
+    if suffix in _OTHER_FORMATS:
+        raise AutoMLInputError(
+            f"{path} is {_OTHER_FORMATS[suffix]}; data.path reads CSV, JSON or Parquet files. Save the table as CSV "
+            f"(UTF-8) or Parquet (in pandas: pd.read_...(path).to_parquet('table.parquet')) and point data.path at it.")
+    raw = file.read_bytes()
+    info = ReadInfo(path=str(path), format="csv", n_bytes=size, content_sha256=hashlib.sha256(raw).hexdigest())
+    raw, inner = _decompressed(raw, file, path)
+    if inner != suffix:
+        info.notes.append(f"The file is {suffix[1:]}-compressed; its {inner or 'content'} was read.")
+    if inner in JSON_SUFFIXES:
+        info.format = "json"
+        return _read_json(raw, path, JSON_SUFFIXES[inner]), info
+    if inner in PARQUET_SUFFIXES:
+        info.format = "parquet"
+        return _parquet_table(io.BytesIO(raw), path), info
+    return _read_csv(raw, info, path, delimiter, encoding)
+
+
+def _decompressed(raw: bytes, file: Path, path: str) -> tuple[bytes, str]:
+    """The bytes of a gzip / bzip2 / xz file or of a zip archive's one file, and the suffix of what they are
+    (``t.csv.gz`` -> ``.csv``); other bytes as they are."""
+    suffix = file.suffix.lower()
+    try:
+        if suffix in _DECOMPRESS:
+            return _DECOMPRESS[suffix](raw), Path(file.stem).suffix.lower()
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                members = [m for m in archive.namelist() if not m.endswith("/") and not m.startswith("__MACOSX")]
+                if len(members) != 1:
+                    raise AutoMLInputError(
+                        f"{path} is a zip archive of {len(members)} files ({', '.join(members[:5])}); it must hold "
+                        "exactly one table. Unzip it and point data.path at the file.")
+                return archive.read(members[0]), Path(members[0]).suffix.lower()
+    except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as exc:
+        raise AutoMLInputError(f"{path} cannot be decompressed ({exc}). Re-export it, or save it uncompressed.") from None
+    return raw, suffix
+
+
+def _read_json(raw: bytes, path: str, layout: str) -> pd.DataFrame:
+    """A JSON list of row objects (``[{"a": 1, ...}, ...]``) or JSON lines (one object per line)."""
+    try:
+        text = raw.decode("utf-8-sig")
+        rows = ([json.loads(line) for line in text.splitlines() if line.strip()] if layout == "lines"
+                else json.loads(text))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AutoMLInputError(f"{path} is not valid JSON ({exc}). Give a list of row objects "
+                               '[{"column": value, ...}, ...] or one object per line (.jsonl).') from None
+    if isinstance(rows, dict) and rows and all(isinstance(v, (list, dict)) for v in rows.values()):
+        rows = pd.DataFrame(rows).to_dict("records")  # pandas' "columns" layout: {"column": {row: value}}
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise AutoMLInputError(f"{path} holds no table: give a list of row objects [{{\"column\": value, ...}}, ...] "
+                               "or one object per line (.jsonl).")
+    return pd.DataFrame.from_records(rows)
 
 
 def _existing_file(path: str) -> tuple[Path, int]:
@@ -196,11 +271,11 @@ def _existing_file(path: str) -> tuple[Path, int]:
             if close:
                 hint = f" Did you mean {' or '.join(str(parent / c) for c in close)}?"
         raise AutoMLInputError(
-            f"Data file not found: {path}.{hint} Set data.path to an existing CSV or Parquet file "
+            f"Data file not found: {path}.{hint} Set data.path to an existing CSV, JSON or Parquet file "
             "(relative paths start at the project folder)."
         )
     if file.is_dir():
-        raise AutoMLInputError(f"data.path={path} is a folder; point it at a CSV or Parquet file inside it.")
+        raise AutoMLInputError(f"data.path={path} is a folder; point it at a CSV, JSON or Parquet file inside it.")
     size = file.stat().st_size
     if size == 0:
         raise AutoMLInputError(f"Data file {path} is empty (0 bytes). Point data.path at a file with a header and rows.")
@@ -209,8 +284,12 @@ def _existing_file(path: str) -> tuple[Path, int]:
 
 def _read_parquet(file: Path, path: str, size: int) -> tuple[pd.DataFrame, ReadInfo]:
     info = ReadInfo(path=str(path), format="parquet", n_bytes=size, content_sha256=file_sha256(file))
+    return _parquet_table(file, path), info
+
+
+def _parquet_table(source: Path | io.BytesIO, path: str) -> pd.DataFrame:
     try:
-        table = pd.read_parquet(file)
+        table = pd.read_parquet(source)
     except Exception as exc:  # pyarrow raises several types for corrupt files
         raise AutoMLInputError(f"{path} is not a readable Parquet file ({exc}). Re-export it or use CSV.") from None
     dupes = table.columns[table.columns.duplicated()].tolist()
@@ -219,14 +298,12 @@ def _read_parquet(file: Path, path: str, size: int) -> tuple[pd.DataFrame, ReadI
     table.columns = [str(c) for c in table.columns]
     if table.empty:
         raise AutoMLInputError(f"Data file {path} has columns but no rows. Point data.path at a file with data.")
-    return table, info
+    return table
 
 
-def _read_csv(file: Path, path: str, size: int, delimiter: str | None,
+def _read_csv(raw: bytes, info: ReadInfo, path: str, delimiter: str | None,
               encoding: str | None) -> tuple[pd.DataFrame, ReadInfo]:
     """Decode, find the delimiter, check the header and every row's width, then parse."""
-    raw = file.read_bytes()
-    info = ReadInfo(path=str(path), format="csv", n_bytes=size, content_sha256=hashlib.sha256(raw).hexdigest())
     if not raw.strip():
         raise AutoMLInputError(f"Data file {path} is empty (only blank space). Point data.path at a file with a header and rows.")
     text, info.encoding, notes = _decode(raw, str(path), encoding)
