@@ -231,6 +231,51 @@ def test_type_inference_rules():
         infer_column_types(frame, overrides={"numm": "numeric"})
 
 
+def test_numbers_written_as_text_parse_as_spreadsheets_export_them():
+    from automl_kedro.data.types import parse_numbers
+
+    text = pd.Series(["1,234.50", "$12", "-$3.5", " 45 % ", "?", "#DIV/0!", "", None, "1,2,3", "abc", "7e3", ".5"])
+    got = parse_numbers(text).tolist()
+    assert got[:4] == [1234.5, 12.0, -3.5, 45.0] and got[10:] == [7000.0, 0.5]
+    assert all(np.isnan(v) for v in got[4:10])  # markers, blanks, a bad grouping, a word
+    assert parse_numbers(pd.Series(["1.234,5", "0,5", "12"]), decimal=",").tolist() == [1234.5, 0.5, 12.0]
+
+
+def test_a_table_of_numbers_written_as_text_learns_from_numbers(tmp_path):
+    """Thousands separators, currency, percent and '?' for missing (an export from a spreadsheet): the target is
+    a regression target, not 300 classes; the features are numbers; a code column with letters stays categorical."""
+    rng = np.random.default_rng(0)
+    n = 300
+    price = rng.lognormal(8, 1, n)
+    frame = pd.DataFrame({
+        "amount": [f"${v:,.2f}" for v in rng.lognormal(3, 1, n)],
+        "rate": [f"{v:.1f}%" for v in rng.uniform(0, 100, n)],
+        "floor": rng.choice(["1", "2", "3", "G"], n),
+        "price": [f"{v:,.2f}" for v in price],
+    })
+    frame.loc[[4, 9], "rate"] = "?"
+    frame.loc[7, "price"] = "?"
+    frame.to_csv(tmp_path / "export.csv", index=False)
+    built = _build(tmp_path / "export.csv", target="price")
+    ds, schema = built.dataset, built.schema
+    assert schema["problem_type"] == "regression" and len(ds) == n - 1
+    assert any("1 row(s) without a target value" in note for note in schema["notes"])
+    assert schema["column_types"] == {"amount": "numeric", "rate": "numeric", "floor": "categorical"}
+    assert "numbers written as text" in schema["column_type_reasons"]["rate"]
+    assert "'?' read as missing" in schema["column_type_reasons"]["rate"]
+    assert schema["number_text"]["rate"] == {"decimal": ".", "missing": ["?"]}
+    expected = np.delete(price.round(2), 7)
+    assert np.allclose(ds["price"].to_numpy(dtype=float), expected)
+    assert ds["rate"].isna().sum() == 2 and ds["rate"].max() <= 100
+    # a semicolon file with decimal commas (a European export)
+    euro = pd.DataFrame({"x": [f"{v:.3f}".replace(".", ",") for v in rng.normal(size=n)],
+                         "y": [f"{v:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") for v in price]})
+    euro.to_csv(tmp_path / "euro.csv", sep=";", index=False)
+    built = _build(tmp_path / "euro.csv", target="y")
+    assert built.schema["problem_type"] == "regression" and built.schema["number_text"]["x"]["decimal"] == ","
+    assert np.allclose(built.dataset["y"].to_numpy(dtype=float), price.round(2))
+
+
 def test_constant_and_id_columns_are_not_features(tmp_path):
     frame = pd.read_csv(PENGUINS).assign(station="Palmer", row_id=range(344))
     path = tmp_path / "p.csv"

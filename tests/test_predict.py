@@ -169,6 +169,20 @@ def test_column_checks_name_columns_and_rows():
     assert len(checked.warnings) == 1 and "'bill_depth_mm' is empty in every new row" in checked.warnings[0]
 
 
+def test_numbers_written_as_text_are_read_in_the_training_format():
+    rows = pd.read_csv(ROOT / "data" / "01_raw" / "penguins_new.csv").head(4).astype({"body_mass_g": object,
+                                                                                    "bill_length_mm": object})
+    rows["body_mass_g"] = ["3.800,5", "?", "4.100", "-"]  # decimal comma, as the training file wrote it
+    rows["bill_length_mm"] = ["40.5", "$41", "1,040.5", ""]
+    schema = {**SCHEMA, "number_text": {"body_mass_g": {"decimal": ",", "missing": ["?"]}}}
+    X = check_rows(rows, schema).X
+    assert X["body_mass_g"].iloc[[0, 2]].tolist() == [3800.5, 4100.0] and X["body_mass_g"].iloc[[1, 3]].isna().all()
+    assert X["bill_length_mm"].iloc[:3].tolist() == [40.5, 41.0, 1040.5] and np.isnan(X["bill_length_mm"].iloc[3])
+    rows["body_mass_g"] = ["3.800,5", "heavy", "4.100", "1"]
+    with pytest.raises(AutoMLInputError, match=r"'body_mass_g' is numeric .* rows 2 hold text \('heavy'\)"):
+        check_rows(rows, schema)
+
+
 def test_json_row_values_are_typed_as_in_training():
     train = pd.read_csv(PENGUINS).astype({"year": str})
     schema = {**SCHEMA, "column_types": {**TYPES, "year": "categorical"}}

@@ -21,7 +21,15 @@ from automl_kedro.data.edit import apply_edits
 from automl_kedro.data.io import DatasetFetcher, ReadInfo, read_table, resolve_source, table_name
 from automl_kedro.data.problem import MAX_CLASSES_NUMERIC, check_target, detect_problem_type
 from automl_kedro.data.split import make_split
-from automl_kedro.data.types import NON_FEATURE_TYPES, check_columns_exist, coerce_types, infer_column_types
+from automl_kedro.data.types import (
+    NON_FEATURE_TYPES,
+    check_columns_exist,
+    coerce_types,
+    infer_column_types,
+    is_textlike,
+    number_text_format,
+    parse_numbers,
+)
 from automl_kedro.errors import AutoMLInputError
 
 RESERVED_COLUMNS = ("sample_id", "split")
@@ -126,6 +134,7 @@ class TypedTable:
     features: list[str]
     excluded: dict[str, str]
     classes: list[str] | None
+    number_text: dict[str, dict[str, Any]] = field(default_factory=dict)  # numbers written as text: their format
 
 
 def _sample_ids(table: pd.DataFrame, id_column: str | None) -> np.ndarray:
@@ -167,9 +176,7 @@ def edit_rows(raw: pd.DataFrame, read_info: ReadInfo, data_params: dict[str, Any
     check_columns_exist(table, personal, "data.personal_columns")
     table, dropped_personal = _drop_personal(table, personal, target, id_column, data_params, split_params)
 
-    absent = table[target].isna().to_numpy().copy()
-    if pd.api.types.is_numeric_dtype(table[target]) and not pd.api.types.is_bool_dtype(table[target]):
-        absent |= np.isinf(table[target].to_numpy(dtype=float, na_value=np.nan))  # inf: no usable value either
+    absent = _without_target(table[target], (data_params.get("column_types") or {}).get(target))
     missing_target = int(absent.sum())
     if missing_target:
         table = table[~absent]
@@ -179,16 +186,30 @@ def edit_rows(raw: pd.DataFrame, read_info: ReadInfo, data_params: dict[str, Any
                        dropped_personal=dropped_personal, missing_target=missing_target, notes=notes)
 
 
+def _without_target(y: pd.Series, forced_type: str | None) -> np.ndarray:
+    """Rows whose target holds no usable value: empty, infinite, or a missing marker (``?``) among numbers
+    written as text."""
+    absent = y.isna().to_numpy().copy()
+    numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+    fmt = number_text_format(y) if forced_type in (None, "numeric") and is_textlike(y) else None
+    if numeric or fmt:
+        numbers = parse_numbers(y, fmt["decimal"]) if fmt else y
+        absent |= ~np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
+    return absent
+
+
 def type_columns(edited: EditedTable, data_params: dict[str, Any]) -> TypedTable:
     """Type every column, detect the problem type, and choose the feature columns (with why others are not)."""
     table, target, id_column = edited.table, data_params.get("target"), data_params.get("id_column")
     types, reasons = infer_column_types(table, id_column=id_column, overrides=data_params.get("column_types"))
+    number_text = {c: number_text_format(table[c]) or {"decimal": ".", "missing": []}
+                   for c, kind in types.items() if kind == "numeric" and is_textlike(table[c])}
+    table = coerce_types(table, types, number_text)  # before the problem type: a target of "1,234.50" is numeric
     y = table[target]
     problem_type, rule = detect_problem_type(
         y, data_params.get("problem_type") or "auto", int(data_params.get("max_classes") or MAX_CLASSES_NUMERIC)
     )
     classes = sorted(map(str, y.unique())) if problem_type != "regression" else None
-    table = coerce_types(table, types)
 
     requested_features = data_params.get("feature_columns")
     if requested_features:
@@ -213,7 +234,7 @@ def type_columns(edited: EditedTable, data_params: dict[str, Any]) -> TypedTable
             "Add columns, or force a type with data.column_types."
         )
     return TypedTable(table=table, edited=edited, types=dict(types), reasons=dict(reasons), problem_type=problem_type, rule=rule,
-                      features=features, excluded=excluded, classes=classes)
+                      features=features, excluded=excluded, classes=classes, number_text=number_text)
 
 
 def split_rows(typed: TypedTable, data_params: dict[str, Any], split_params: dict[str, Any] | None = None,
@@ -269,6 +290,7 @@ def _schema(typed: TypedTable, data_params: dict[str, Any], split_method: str, n
         "target_type": types[target],
         "all_column_types": dict(types),
         "column_type_reasons": dict(typed.reasons),
+        "number_text": typed.number_text,
         "excluded_columns": typed.excluded,
         "split_method": split_method,
         "source": typed.edited.read_info.as_dict(),

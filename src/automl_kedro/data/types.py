@@ -52,6 +52,47 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     return values
 
 
+# cells that stand for "no value" in exported tables, beyond those pandas' CSV reader already reads as missing
+MISSING_MARKERS = ("?", "-", "--", ".", "missing", "unknown", "n.a.", "#div/0!", "#value!", "#ref!", "#num!")
+_CURRENCY = "$€£¥"
+_GROUP_MARKS = {".": ",\u00a0\u202f'", ",": ".\u00a0\u202f'"}  # thousands separators next to each decimal mark
+
+
+def parse_numbers(values: pd.Series, decimal: str = ".", missing=MISSING_MARKERS) -> pd.Series:
+    """Numbers, also written as text the way spreadsheets export them: ``1,234.5``, ``$12``, ``45 %``, with
+    ``decimal=","`` ``1.234,5``; ``missing`` markers (``?``, ``-``, ``#DIV/0!`` ...) and empty cells become NaN,
+    as does anything else that is not a number (the caller decides whether that is an error)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype(float)
+    text = values.astype("string").str.strip()
+    text = text.str.replace(r"\s*%$", "", regex=True).str.replace(rf"^([-+]?)\s*[{_CURRENCY}]\s*", r"\1", regex=True)
+    groups, point = re.escape(_GROUP_MARKS[decimal]), re.escape(decimal)
+    grouped = text.str.fullmatch(rf"[-+]?[1-9]\d{{0,2}}(?:[{groups}]\d{{3}})+(?:{point}\d+)?")  # not "0,125"
+    plain = text.str.fullmatch(rf"[-+]?(?:\d+(?:{point}\d*)?|{point}\d+)(?:[eE][-+]?\d+)?")
+    cleaned = text.where(grouped.fillna(False) | plain.fillna(False)).str.replace(rf"[{groups}]", "", regex=True)
+    if decimal != ".":
+        cleaned = cleaned.str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    blank = values.isna() | (text == "") | text.str.lower().isin([m.lower() for m in missing])
+    return numbers.where(~blank.fillna(True).to_numpy(dtype=bool))
+
+
+def number_text_format(values: pd.Series) -> dict[str, Any] | None:
+    """``{"decimal": "." or ",", "missing": [markers seen]}`` when a text column holds numbers (at least 90 % of
+    its cells, every other one a missing marker), else None."""
+    text = values.dropna().astype(str).str.strip()
+    sample = text[text != ""].head(_SAMPLE)
+    if sample.empty:
+        return None
+    markers = {m.lower() for m in MISSING_MARKERS}
+    for decimal in (".", ","):
+        numbers = parse_numbers(sample, decimal, missing=())
+        others = set(sample[numbers.isna().to_numpy()])
+        if numbers.notna().mean() >= 0.9 and all(o.lower() in markers for o in others):
+            return {"decimal": decimal, "missing": sorted(others)}
+    return None
+
+
 def is_textlike(series: pd.Series) -> bool:
     """True for object / string columns (pandas 3 uses the ``str`` dtype)."""
     return not (
@@ -95,6 +136,10 @@ def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple
         return "datetime", "date/time values"
     if textlike and _looks_like_dates(values):
         return "datetime", "text that reads as dates"
+    if textlike and (fmt := number_text_format(values)) is not None:
+        markers = f"; {', '.join(repr(m) for m in fmt['missing'])} read as missing" if fmt["missing"] else ""
+        example = next((v for v in values.astype(str) if not v.strip().lower() in fmt["missing"]), "")
+        return "numeric", f"numbers written as text (e.g. {example.strip()!r}){markers}"
     all_distinct = n_unique == n and n >= 20
     unique_ratio = n_unique / n
     name_is_id = bool(_ID_NAME.search(str(series.name)))
@@ -165,14 +210,21 @@ def check_columns_exist(table: pd.DataFrame, columns, where: str) -> None:
             )
 
 
-def coerce_types(table: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
+def coerce_types(table: pd.DataFrame, types: dict[str, Any], number_text: dict[str, Any] | None = None) -> pd.DataFrame:
     """Make values match their type where that is safe (datetime text -> tz-naive datetime, time zones to
-    UTC; booleans kept)."""
+    UTC; numbers written as text -> numbers, by ``number_text``'s format or the one their values show;
+    booleans kept)."""
     out = table
     for column, kind in types.items():
         if column not in out.columns:
             continue
         series = out[column]
+        if kind == "numeric" and is_textlike(series):
+            fmt = (number_text or {}).get(column) or number_text_format(series) or {"decimal": "."}
+            if out is table:
+                out = table.copy()
+            out[column] = parse_numbers(series, fmt["decimal"])
+            continue
         if kind == "datetime" and not pd.api.types.is_numeric_dtype(series):  # numeric times (years) stay
             converted = parse_datetimes(series)
             if converted is series:
