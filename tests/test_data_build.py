@@ -239,6 +239,11 @@ def test_numbers_written_as_text_parse_as_spreadsheets_export_them():
     assert got[:4] == [1234.5, 12.0, -3.5, 45.0] and got[10:] == [7000.0, 0.5]
     assert all(np.isnan(v) for v in got[4:10])  # markers, blanks, a bad grouping, a word
     assert parse_numbers(pd.Series(["1.234,5", "0,5", "12"]), decimal=",").tolist() == [1234.5, 0.5, 12.0]
+    from automl_kedro.data.types import infer_column_type
+
+    codes = pd.Series(["02134", "10001", "94105"] * 10, name="zip")  # text chosen on purpose: codes stay codes
+    assert infer_column_type(codes)[0] == "categorical"
+    assert infer_column_type(pd.Series([f"{40 + i / 10}" for i in range(29)] + ["?"], name="bill"))[0] == "numeric"
 
 
 def test_a_table_of_numbers_written_as_text_learns_from_numbers(tmp_path):

@@ -84,6 +84,8 @@ def number_text_format(values: pd.Series) -> dict[str, Any] | None:
     sample = text[text != ""].head(_SAMPLE)
     if sample.empty:
         return None
+    if not _others_than_codes(sample):
+        return None
     markers = {m.lower() for m in MISSING_MARKERS}
     for decimal in (".", ","):
         numbers = parse_numbers(sample, decimal, missing=())
@@ -91,6 +93,12 @@ def number_text_format(values: pd.Series) -> dict[str, Any] | None:
         if numbers.notna().mean() >= 0.9 and all(o.lower() in markers for o in others):
             return {"decimal": decimal, "missing": sorted(others)}
     return None
+
+
+def _others_than_codes(text: pd.Series) -> bool:
+    """False when every cell is a whole number written without sign or separators (``"02134"``, ``"7"``): text
+    chosen on purpose (codes, zip codes) that a CSV reader would have read as numbers."""
+    return not bool(text.str.fullmatch(r"\d+").all())
 
 
 def is_textlike(series: pd.Series) -> bool:
