@@ -61,6 +61,24 @@ def test_infinite_numbers_are_reported_and_rows_with_an_infinite_target_left_out
     assert "infinite_values" not in _ids(audit(*_penguins())[0])
 
 
+def test_values_spelled_in_several_ways_are_named_with_the_fix_and_blanks_do_not_count(tmp_path):
+    rng = np.random.default_rng(1)
+    n = 200
+    frame = pd.DataFrame({"answer": rng.choice(["Yes", "yes ", " no", "No"], n), "x": rng.normal(size=n),
+                          "city": rng.choice(["Paris", "paris", "Lyon"], n)})
+    frame.to_csv(tmp_path / "survey.csv", index=False)
+    built = build_dataset({"path": str(tmp_path / "survey.csv"), "target": "answer"}, {})
+    assert built.schema["classes"] == ["No", "Yes", "no", "yes"]  # blanks stripped when read; case kept
+    finding = _ids(audit(built.dataset, built.schema)[0])["spelling_variants"]
+    assert finding["columns"] == ["city", "answer"]
+    assert "`answer`: 'No' / 'no', 'Yes' / 'yes'" in finding["detail"] and "'Paris' / 'paris'" in finding["detail"]
+    assert "data.edit.replace: {city: {'paris': 'Paris'}}" in finding["action"]
+    fixed = build_dataset({"path": str(tmp_path / "survey.csv"), "target": "answer",
+                           "edit": {"replace": {"answer": {"yes": "Yes", "no": "No"}, "city": {"paris": "Paris"}}}}, {})
+    assert fixed.schema["classes"] == ["No", "Yes"] and fixed.schema["problem_type"] == "binary"
+    assert "spelling_variants" not in _ids(audit(fixed.dataset, fixed.schema)[0])
+
+
 def _penguins():
     built = build_dataset({"path": str(PENGUINS), "target": "species"}, {})
     return built.dataset, built.schema

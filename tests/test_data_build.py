@@ -315,6 +315,7 @@ def test_edit_steps_run_in_order_and_are_logged():
         edit={
             "drop": ["year"],
             "rename": {"body_mass_g": "mass"},
+            "replace": {"island": {"Dream": "dream"}},
             "query": "island != 'Torgersen'",
             "clip": {"mass": [3000, 5000]},
             "fillna": {"sex": "unknown", "mass": "median"},
@@ -322,11 +323,12 @@ def test_edit_steps_run_in_order_and_are_logged():
     )
     ds = built.dataset
     assert "year" not in ds.columns and "mass" in ds.columns
-    assert "Torgersen" not in set(ds["island"])
+    assert set(ds["island"]) == {"dream", "Biscoe"}
     assert ds["mass"].between(3000, 5000).all() and ds["mass"].notna().all()
     assert "unknown" in set(ds["sex"])
     steps = [step["step"] for step in built.dataset_info["edits"]]
-    assert list(dict.fromkeys(steps)) == ["drop", "rename", "query", "clip", "fillna"]
+    assert list(dict.fromkeys(steps)) == ["drop", "rename", "replace", "query", "clip", "fillna"]
+    assert built.dataset_info["edits"][2]["detail"] == "replaced 124 value(s)"  # the Dream penguins
     # sample ids keep the original row numbers after filtering
     assert "0" not in set(ds["sample_id"]) and set(ds["sample_id"]) <= {str(i) for i in range(344)}
 

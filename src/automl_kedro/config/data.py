@@ -11,10 +11,12 @@ ColumnType = Literal["numeric", "categorical", "boolean", "datetime", "text", "i
 
 
 class EditParams(Section):
-    """Editing steps applied before splitting, in this order: drop, rename, query, clip, fillna."""
+    """Editing steps applied before splitting, in this order: drop, rename, replace, query, clip, fillna."""
 
     drop: list[str] = Field(default_factory=list, description="columns to remove")
     rename: dict[str, str] = Field(default_factory=dict, description="old name -> new name")
+    replace: dict[str, dict[str, Any]] = Field(default_factory=dict,
+                                               description="column -> {old value: new value} (one spelling)")
     query: str | None = Field(None, description="pandas query keeping matching rows, e.g. \"age > 18\"")
     clip: dict[str, list[float | None]] = Field(default_factory=dict, description="column -> [low, high] (null: no bound)")
     fillna: dict[str, Any] = Field(default_factory=dict, description="column -> value, or mean / median / mode")

@@ -364,6 +364,27 @@ def infinite_values(a: AuditData) -> Findings:
         "largest or smallest number. If they mean something (no denominator), a column saying so is clearer.")
 
 
+def spelling_variants(a: AuditData) -> Findings:
+    """Category values that differ only in upper / lower case ("Yes" / "yes"): one value typed two ways, which
+    the model learns as two (and, in the target, as two classes)."""
+    columns = [c for c in a.features if a.types.get(c) in ("categorical", "boolean")]
+    columns += [a.target] if a.classification else []
+    variants: dict[str, list[list[str]]] = {}
+    for column in columns:
+        values = pd.Series(a.sample[column].dropna().astype(str).unique())
+        spellings = [sorted(g) for g in values.groupby(values.str.casefold()).agg(list) if len(g) > 1]
+        if spellings:
+            variants[column] = spellings
+    example = next(iter(variants.items()), (None, [["", ""]]))
+    return _about_columns(
+        "spelling_variants", "warning", "Values spelled in several ways", list(variants),
+        lambda cols: "; ".join(f"`{c}`: " + ", ".join(" / ".join(repr(v) for v in g) for g in variants[c][:3])
+                               for c in cols[:6]) + " (they differ only in upper / lower case).",
+        "If they mean the same, give them one spelling, e.g. data.edit.replace: "
+        f"{{{example[0]}: {{{example[1][0][1]!r}: {example[1][0][0]!r}}}}}; otherwise the model learns them as "
+        "different values.")
+
+
 def duplicate_rows(a: AuditData) -> Findings:
     if not a.n_duplicates:
         return []
@@ -522,7 +543,7 @@ def too_few_rows(a: AuditData) -> Findings:
 
 
 # The audit, in order; findings are then sorted by severity (stable, so this order holds within a severity).
-CHECKS = (source_notes, missing_values, infinite_values, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
+CHECKS = (source_notes, missing_values, infinite_values, spelling_variants, duplicate_rows, constant_columns, near_constant_columns, id_like_columns,
           high_cardinality_columns, free_text_columns, personal_columns, class_balance, target_skew,
           extreme_values, leaking_columns, shifted_columns, too_few_rows)
 

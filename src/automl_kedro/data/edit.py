@@ -1,4 +1,4 @@
-"""Optional editing steps applied before splitting: drop, rename, query, clip, fill missing.
+"""Optional editing steps applied before splitting: drop, rename, replace, query, clip, fill missing.
 
 ``data.edit`` is a dict; the steps always run in this order, and each leaves a line in the log
 (what it did and how many rows/columns it touched), which build_dataset records.
@@ -9,6 +9,7 @@
       edit:
         drop: [comment, internal_code]
         rename: {bill_len: bill_length_mm}
+        replace: {sex: {MALE: male, Male: male}}  # one spelling for values meaning the same
         query: "body_mass_g > 0 and island != 'Dream'"
         clip: {body_mass_g: [2000, 7000]}        # [low, high]; null = no bound
         fillna: {sex: unknown, year: 2008}        # a value, or mean / median / mode
@@ -52,6 +53,24 @@ def _rename(table: pd.DataFrame, spec: Any) -> tuple[pd.DataFrame, Log]:
     if clash:
         raise AutoMLInputError(f"data.edit.rename would create duplicate column(s) {clash}; pick other new names.")
     return table.rename(columns=mapping), [{"step": "rename", "columns": mapping, "detail": f"renamed {len(mapping)} column(s)"}]
+
+
+def _replace(table: pd.DataFrame, spec: Any) -> tuple[pd.DataFrame, Log]:
+    mappings = dict(spec)
+    check_columns_exist(table, mappings, "data.edit.replace")
+    table, log = table.copy(), []
+    for column, mapping in mappings.items():
+        if not isinstance(mapping, dict) or not mapping:
+            raise AutoMLInputError(f"data.edit.replace.{column} must map old values to new ones, e.g. "
+                                   f"{{{column}: {{'yes': 'Yes'}}}}; got {mapping!r}.")
+        values = table[column]
+        as_text = values.astype("string")
+        hit = as_text.isin([str(k) for k in mapping])
+        table[column] = values.astype(object).where(~hit.fillna(False).to_numpy(),
+                                                    as_text.map({str(k): v for k, v in mapping.items()}))
+        log.append({"step": "replace", "column": column, "values": {str(k): _plain(v) for k, v in mapping.items()},
+                    "detail": f"replaced {int(hit.sum())} value(s)"})
+    return table, log
 
 
 def _query(table: pd.DataFrame, spec: Any) -> tuple[pd.DataFrame, Log]:
@@ -112,7 +131,7 @@ def _fill_value(series: pd.Series, column: str, value: Any) -> Any:
 
 
 # The steps, in the order they always run.
-_STEPS = {"drop": _drop, "rename": _rename, "query": _query, "clip": _clip, "fillna": _fillna}
+_STEPS = {"drop": _drop, "rename": _rename, "replace": _replace, "query": _query, "clip": _clip, "fillna": _fillna}
 EDIT_STEPS = tuple(_STEPS)
 
 

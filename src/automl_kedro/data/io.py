@@ -200,7 +200,26 @@ def table_name(path: str | Path) -> str:
 
 
 def read_table(path: str, *, delimiter: str | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, ReadInfo]:
-    """Read a CSV, JSON or Parquet file into a DataFrame, refusing empty, header-only and malformed files."""
+    """Read a CSV, JSON or Parquet file into a DataFrame, refusing empty, header-only and malformed files; text
+    cells lose surrounding blanks (``"yes "`` is ``"yes"``, a cell of spaces is empty)."""
+    table, info = _read_any(path, delimiter, encoding)
+    return strip_text_cells(table), info
+
+
+def strip_text_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns without blanks around their values; cells left empty become missing."""
+    for column in table.columns:
+        values = table[column]
+        if isinstance(values.dtype, pd.StringDtype) or values.dtype == "str":
+            text = values.str.strip()  # vectorised: 1M cells in a fraction of a second
+            table[column] = text.mask(text == "")
+        elif values.dtype == object:  # mixed values (JSON): only the strings change
+            text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+            table[column] = text.mask(text.map(lambda v: isinstance(v, str) and not v))
+    return table
+
+
+def _read_any(path: str, delimiter: str | None, encoding: str | None) -> tuple[pd.DataFrame, ReadInfo]:
     file, size = _existing_file(path)
     suffix = file.suffix.lower()
     if suffix in PARQUET_SUFFIXES:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from automl_kedro.data.io import read_table, strip_text_cells  # the reader build_dataset uses
 from automl_kedro.data.types import MISSING_MARKERS, parse_numbers
 from automl_kedro.errors import AutoMLInputError
 
@@ -80,8 +81,6 @@ def read_predict_input(path: str | None, setting: str = "predict.input_path") ->
             raise AutoMLInputError(f"{setting}={path} is not valid JSON ({exc}). Give one object or a list of "
                                    "objects.") from None
         return rows_from_records(value, f"{setting}={path}")
-    from automl_kedro.data.io import read_table  # same reader (delimiter, encoding) as build_dataset
-
     try:
         table, _info = read_table(str(file))
     except AutoMLInputError as exc:  # the reader speaks of data.path; the setting here is another
@@ -118,7 +117,7 @@ def check_rows(rows: pd.DataFrame, schema: dict[str, Any], train_rows: pd.DataFr
     extra = [c for c in rows.columns if c not in features and c not in ignored]
     if extra:
         notes.append(f"{len(extra)} column(s) not used by the model are ignored: {', '.join(extra)}.")
-    X = rows[features].copy()
+    X = strip_text_cells(rows[features].copy())  # as the training file was read: "yes " is "yes"
     bad: list[str] = []
     for col in features:
         kind = types.get(col)
