@@ -234,9 +234,10 @@ def test_type_inference_rules():
 def test_numbers_written_as_text_parse_as_spreadsheets_export_them():
     from automl_kedro.data.types import parse_numbers
 
-    text = pd.Series(["1,234.50", "$12", "-$3.5", " 45 % ", "?", "#DIV/0!", "", None, "1,2,3", "abc", "7e3", ".5"])
+    text = pd.Series(["1,234.50", "$12", "-$3.5", " 45 % ", "?", "#DIV/0!", "", None, "1,2,3", "abc", "7e3", ".5",
+                      "inf", "-inf"])
     got = parse_numbers(text).tolist()
-    assert got[:4] == [1234.5, 12.0, -3.5, 45.0] and got[10:] == [7000.0, 0.5]
+    assert got[:4] == [1234.5, 12.0, -3.5, 45.0] and got[10:] == [7000.0, 0.5, np.inf, -np.inf]
     assert all(np.isnan(v) for v in got[4:10])  # markers, blanks, a bad grouping, a word
     assert parse_numbers(pd.Series(["1.234,5", "0,5", "12"]), decimal=",").tolist() == [1234.5, 0.5, 12.0]
     from automl_kedro.data.types import infer_column_type

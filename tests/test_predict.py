@@ -110,6 +110,22 @@ def test_ordinary_heldout_rows_are_in_domain_and_far_rows_are_not(penguins_split
     assert (flagged["domain_score"] < held_out["domain_score"].median()).all()
 
 
+def test_infinite_values_leave_the_domain_finite_and_are_flagged_in_new_rows(penguins_split):
+    train, test = penguins_split
+    cols = [*FEATURES, "body_mass_g"]
+    with_inf = train[cols].copy()
+    with_inf.iloc[:3, with_inf.columns.get_loc("body_mass_g")] = np.inf  # a division by zero in the export
+    domain = DomainModel.fit(with_inf, TYPES)
+    assert np.isfinite(domain.numeric["body_mass_g"]).all()
+    assert domain.numeric["body_mass_g"][1] == train["body_mass_g"].iloc[3:].max()
+    assert np.isfinite(domain.encode(with_inf)).all()
+    rows = test[cols].head(3).copy()
+    rows.iloc[0, rows.columns.get_loc("body_mass_g")] = -np.inf
+    scored = domain.score(rows)
+    assert not scored["in_domain"][0] and "body_mass_g=-inf below the training range" in scored["domain_reason"][0]
+    assert domain.score(test[cols])["in_domain"].mean() >= 0.9
+
+
 # ---------------------------------------------------------------- pure: reading and checking new rows
 SCHEMA = {"target": "species", "problem_type": "multiclass", "feature_columns": [*FEATURES, "body_mass_g"],
           "column_types": TYPES, "id_column": None}

@@ -73,6 +73,7 @@ def parse_numbers(values: pd.Series, decimal: str = ".", missing=MISSING_MARKERS
     if decimal != ".":
         cleaned = cleaned.str.replace(decimal, ".", regex=False)
     numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
+    numbers = numbers.fillna(pd.to_numeric(text, errors="coerce").astype(float))  # what pandas reads: inf, 1E5
     blank = values.isna() | (text == "") | text.str.lower().isin([m.lower() for m in missing])
     return numbers.where(~blank.fillna(True).to_numpy(dtype=bool))
 

@@ -29,6 +29,12 @@ MAX_ONEHOT = 50  # categoricals with more levels are checked for unseen values b
 IN_DOMAIN_REASON = "ok"
 
 
+def _finite(values: pd.Series) -> pd.Series:
+    """Numbers as floats, infinity as missing: the ranges, centres and distances are over finite values."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return v.where(np.isfinite(v))
+
+
 @dataclass
 class DomainModel:
     numeric: dict[str, tuple[float, float, float, float]]  # column -> (min, max, centre, scale)
@@ -49,7 +55,7 @@ class DomainModel:
         for col in X.columns:
             kind = column_types.get(col)
             if kind in NUMERIC:
-                v = pd.to_numeric(X[col], errors="coerce").astype(float)
+                v = _finite(X[col])
                 if v.notna().any():
                     scale = float(v.std()) if v.notna().sum() > 1 and float(v.std()) > 0 else 1.0
                     numeric[col] = (float(v.min()), float(v.max()), float(v.median()), scale)
@@ -68,10 +74,11 @@ class DomainModel:
         return model
 
     def encode(self, X: pd.DataFrame) -> np.ndarray:
-        """Numeric z-scores (missing -> 0: the centre) and one-hot categories scaled by 1/sqrt(2)."""
+        """Numeric z-scores (missing or infinite -> 0: the centre; :meth:`score` flags an infinite value as out
+        of range) and one-hot categories scaled by 1/sqrt(2)."""
         parts = []
         for col, (_lo, _hi, centre, scale) in self.numeric.items():
-            v = pd.to_numeric(X[col], errors="coerce").astype(float).to_numpy() if col in X else np.full(len(X), np.nan)
+            v = _finite(X[col]).to_numpy() if col in X else np.full(len(X), np.nan)
             parts.append(np.nan_to_num((v - centre) / scale, nan=0.0)[:, None])
         for col, cats in self.categories.items():
             if len(cats) > MAX_ONEHOT:
