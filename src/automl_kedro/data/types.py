@@ -147,7 +147,8 @@ def infer_column_type(series: pd.Series, *, is_id_column: bool = False) -> tuple
         return "datetime", "text that reads as dates"
     if textlike and (fmt := number_text_format(values)) is not None:
         markers = f"; {', '.join(repr(m) for m in fmt['missing'])} read as missing" if fmt["missing"] else ""
-        example = next((v for v in values.astype(str) if not v.strip().lower() in fmt["missing"]), "")
+        markers_seen = {m.lower() for m in fmt["missing"]}
+        example = next((v for v in values.astype(str) if v.strip().lower() not in markers_seen), "")
         return "numeric", f"numbers written as text (e.g. {example.strip()!r}){markers}"
     all_distinct = n_unique == n and n >= 20
     unique_ratio = n_unique / n
