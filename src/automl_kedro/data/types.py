@@ -81,11 +81,11 @@ def parse_numbers(values: pd.Series, decimal: str = ".", missing=MISSING_MARKERS
 def number_text_format(values: pd.Series) -> dict[str, Any] | None:
     """``{"decimal": "." or ",", "missing": [markers seen]}`` when a text column holds numbers (at least 90 % of
     its cells, every other one a missing marker), else None."""
-    text = values.dropna().astype(str).str.strip()
-    sample = text[text != ""].head(_SAMPLE)
-    if sample.empty:
+    sample = values.dropna().head(_SAMPLE).astype(str).str.strip()
+    sample = sample[sample != ""]
+    if sample.empty or not _others_than_codes(sample):
         return None
-    if not _others_than_codes(sample):
+    if sample.str.fullmatch(rf"[-+\d.,'%\s\u00a0\u202f{_CURRENCY}]+").mean() < 0.5:  # words and codes: at once
         return None
     markers = {m.lower() for m in MISSING_MARKERS}
     for decimal in (".", ","):
