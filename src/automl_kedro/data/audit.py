@@ -204,8 +204,8 @@ def _column_profiles(dataset: pd.DataFrame, schema: dict[str, Any], columns: lis
             values = series.to_numpy(dtype=float, na_value=np.nan)
             infinite = np.isinf(values)
             profile["n_infinite"] = int(infinite.sum())
-            finite = pd.Series(values[~infinite & ~np.isnan(values)])
-            if len(finite) and column not in personal:  # statistics of the finite values: JSON has no inf
+            finite = pd.Series(np.where(infinite, np.nan, values)) if profile["n_infinite"] else series
+            if n_missing + profile["n_infinite"] < n and column not in personal:  # JSON has no inf: finite stats
                 described = finite.describe()
                 profile.update({k: float(described[k]) for k in ("mean", "std", "min", "max") if k in described})
         profiles.append(profile)
