@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from automl_kedro.data.io import read_table, strip_text_cells  # the reader build_dataset uses
-from automl_kedro.data.types import MISSING_MARKERS, parse_numbers
+from automl_kedro.data.types import blank_cells, parse_numbers
 from automl_kedro.errors import AutoMLInputError
 
 JSON_SUFFIXES = (".json",)
@@ -123,11 +123,9 @@ def check_rows(rows: pd.DataFrame, schema: dict[str, Any], train_rows: pd.DataFr
         kind = types.get(col)
         values = X[col]
         if kind in NUMERIC_TYPES:
-            text = values.astype("string").str.strip()
-            blank = values.isna() | (text == "") | text.str.lower().isin([m.lower() for m in MISSING_MARKERS])
             fmt = (schema.get("number_text") or {}).get(col) or {"decimal": "."}
             number = parse_numbers(values, fmt["decimal"])  # "1,234.5", "$12", "45 %" as in training
-            wrong = X.index[~blank.fillna(True).to_numpy(dtype=bool) & number.isna().to_numpy()]
+            wrong = X.index[~blank_cells(values) & number.isna().to_numpy()]
             if len(wrong):
                 examples = ", ".join(repr(v) for v in values.loc[wrong[:3]].tolist())
                 bad.append(f"column {col!r} is numeric in training but rows {_first_rows(wrong)} hold text ({examples})")

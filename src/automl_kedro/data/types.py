@@ -74,8 +74,14 @@ def parse_numbers(values: pd.Series, decimal: str = ".", missing=MISSING_MARKERS
         cleaned = cleaned.str.replace(decimal, ".", regex=False)
     numbers = pd.to_numeric(cleaned, errors="coerce").astype(float)
     numbers = numbers.fillna(pd.to_numeric(text, errors="coerce").astype(float))  # what pandas reads: inf, 1E5
+    return numbers.where(~blank_cells(values, missing))
+
+
+def blank_cells(values: pd.Series, missing=MISSING_MARKERS) -> np.ndarray:
+    """True where a cell holds no value: missing, empty, blank, or one of the ``missing`` markers."""
+    text = values.astype("string").str.strip()
     blank = values.isna() | (text == "") | text.str.lower().isin([m.lower() for m in missing])
-    return numbers.where(~blank.fillna(True).to_numpy(dtype=bool))
+    return blank.fillna(True).to_numpy(dtype=bool)
 
 
 def number_text_format(values: pd.Series) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from automl_kedro.features.transformers import parse_dates
+from automl_kedro.data.types import parse_datetimes
 
 DATE_PARTS = ("year", "month", "dayofweek", "dayofyear", "ordinal")
 NATIVE_VARIANT_ID = "native"
@@ -101,7 +101,7 @@ class NativeTabular(TransformerMixin, BaseEstimator):
             if kind == "numeric":
                 out[column] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
             elif kind == "datetime":
-                for part, arr in _date_parts(parse_dates(values)).items():
+                for part, arr in _date_parts(parse_datetimes(values)).items():
                     out[f"{column}_{part}"] = np.asarray(arr, dtype=float)
             else:
                 text = values.astype(str).where(values.notna(), None)

@@ -14,12 +14,6 @@ from automl_kedro.data.types import parse_datetimes
 MISSING = "<missing>"
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Tz-naive datetimes (:func:`automl_kedro.data.types.parse_datetimes`), at fit and at predict time:
-    rows handed to a saved model skip the typing step."""
-    return parse_datetimes(values)
-
-
 def _frame(X, columns) -> pd.DataFrame:
     if isinstance(X, pd.DataFrame):
         return X
@@ -118,7 +112,7 @@ class DatetimeParts(_Named):
         frame = self._remember(X)
         self.parts_ = {}
         for column in frame.columns:
-            parsed = parse_dates(frame[column])
+            parsed = parse_datetimes(frame[column])  # predict rows skip the typing step
             parts = ["year", "month", "day", "dayofweek"]
             if parsed.notna().any() and (parsed.dt.hour.fillna(0) != 0).any():
                 parts.append("hour")
@@ -130,7 +124,7 @@ class DatetimeParts(_Named):
         frame = _frame(X, self.feature_names_in_)
         blocks = []
         for j, column in enumerate(frame.columns):
-            parsed = parse_dates(frame[column])
+            parsed = parse_datetimes(frame[column])  # predict rows skip the typing step
             for part in self.parts_[str(self.feature_names_in_[j])]:
                 attribute = "day_of_week" if part == "dayofweek" else part
                 blocks.append(getattr(parsed.dt, attribute).astype(float).to_numpy())
