@@ -293,8 +293,9 @@ def bootstrap(task, y_true, outs: dict, positive, seed=0) -> dict:
 
 
 def split_seeds(spec: str) -> list[int]:
-    """``--splits``: "3" -> seeds 0, 1, 2; "1,2" -> seeds 1 and 2 (add splits to a cached run)."""
-    return [int(s) for s in spec.split(",")] if "," in spec else list(range(int(spec)))
+    """``--splits``: "3" -> seeds 0, 1, 2; "1,2" -> seeds 1 and 2, "2," -> seed 2 alone (add splits to a cached
+    run)."""
+    return [int(s) for s in spec.split(",") if s.strip()] if "," in spec else list(range(int(spec)))
 
 
 def cache_path(name, seed, budget, tool) -> Path:

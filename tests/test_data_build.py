@@ -353,6 +353,21 @@ def test_stratified_split_keeps_class_shares():
     assert len(ds[ds["split"] == "test"]) == round(344 * 0.2)
 
 
+def test_a_class_too_rare_to_stratify_is_dealt_at_random_and_the_others_keep_their_shares(tmp_path):
+    frame = pd.read_csv(PENGUINS)
+    frame = pd.concat([frame, frame.iloc[:1].assign(species="Single")], ignore_index=True)
+    path = tmp_path / "with_a_single.csv"
+    frame.to_csv(path, index=False)
+    built = _build(path)
+    ds = built.dataset
+    assert built.split["method"] == "stratified"  # it was random for every class before
+    assert any("Too few rows to stratify: 'Single' (1)" in n for n in built.schema["notes"])
+    common = ds[ds["species"] != "Single"]
+    overall = common["species"].value_counts(normalize=True)
+    test = common[common["split"] == "test"]["species"].value_counts(normalize=True)
+    assert (overall - test).abs().max() < 0.02
+
+
 def test_val_split_and_seed():
     a = build_dataset({"path": str(PENGUINS), "target": "species"}, {"val_size": 0.1, "seed": 1})
     b = build_dataset({"path": str(PENGUINS), "target": "species"}, {"val_size": 0.1, "seed": 1})

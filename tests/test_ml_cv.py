@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from automl_kedro.ml.cv import CVError, make_splits, resolve_strategy, walk_forward_splits
+from automl_kedro.ml.cv import CVError, make_splits, resolve_strategy, unscored_classes, walk_forward_splits
 
 
 def _covers_once(splits, n):
@@ -31,10 +31,28 @@ def test_stratified_keeps_class_shares():
         assert (y[va] == "b").sum() == 2
 
 
-def test_stratified_with_a_tiny_class_says_what_to_do():
-    y = np.array(["a"] * 40 + ["b"] * 2)
-    with pytest.raises(CVError, match="lower train.cv_folds"):
-        make_splits(y, "binary", n_folds=5)
+def test_a_class_rarer_than_the_folds_is_learned_in_every_fold_and_never_scored():
+    y = np.array(["a"] * 40 + ["b"] * 30 + ["c"] * 3 + ["d"])
+    splits = make_splits(y, "multiclass", n_folds=5, seed=0)
+    assert len(splits) == 5
+    common = np.flatnonzero(np.isin(y, ["a", "b"]))
+    validated = np.concatenate([va for _, va in splits])
+    assert sorted(validated.tolist()) == common.tolist()  # a and b once each, c and d never
+    for tr, va in splits:
+        assert not set(tr) & set(va)
+        assert (y[tr] == "c").sum() == 3 and (y[tr] == "d").sum() == 0  # c in every fit, the single d in none
+        assert (y[va] == "b").sum() == 6
+    assert unscored_classes(y, splits) == {"c": 3, "d": 1}
+
+
+def test_a_binary_target_with_fewer_positives_than_folds_gets_one_fold_per_positive():
+    y = np.array(["no"] * 40 + ["yes"] * 3)
+    splits = make_splits(y, "binary", n_folds=5, seed=0)
+    assert len(splits) == 3 and _covers_once(splits, 43)
+    assert [(y[va] == "yes").sum() for _, va in splits] == [1, 1, 1]  # ROC AUC can be read on every fold
+    assert unscored_classes(y, splits) == {}
+    with pytest.raises(CVError, match="Only class 'no' has more than one training row"):
+        make_splits(np.array(["no"] * 40 + ["yes"]), "binary", n_folds=5)
 
 
 def test_group_folds_never_split_a_group():

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_diabetes
 
+from automl_kedro.data.io import text_column_names
+from automl_kedro.errors import AutoMLInputError
 from automl_kedro.features.native import NativeTabular
 from automl_kedro.ml.engine import fit_frame, pair_candidates
 from automl_kedro.ml.models import MODELS, target_transform_choices, with_target_transform
@@ -52,6 +54,20 @@ def test_fit_frame_learns_a_mixed_table_and_predicts_raw_rows():
     assert proba.shape == (len(X) - 250, 3) and np.allclose(proba.sum(axis=1), 1)
     assert (res.model.predict(X.iloc[250:]) == y.iloc[250:].to_numpy()).mean() > 0.9
     assert list(res.oof_predictions.columns[:3]) == ["sample_id", "y_true", "y_pred"]
+
+
+def test_a_table_whose_columns_are_numbered_trains_and_predicts_rows_numbered_alike():
+    """A frame made from an array names its columns 0, 1, ...: it used to stop with a KeyError."""
+    df = pd.read_csv(ROOT / "data" / "01_raw" / "penguins.csv").dropna(subset=["species"])
+    df = df.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    X, y = df.drop(columns=["species"]), df["species"]
+    numbered = X.set_axis(range(X.shape[1]), axis=1)
+    res = fit_frame(numbered.iloc[:250], y.iloc[:250], "multiclass",
+                    {"time_budget_s": None, "n_trials": 1, "models": ["linear"], "figures": False, "seed": 1})
+    assert (res.model.predict(numbered.iloc[250:]) == y.iloc[250:].to_numpy()).mean() > 0.9
+    assert res.model.predict_proba(numbered.iloc[250:]).shape == (len(X) - 250, 3)
+    with pytest.raises(AutoMLInputError, match="'1' appear twice"):
+        text_column_names(pd.DataFrame({1: [1.0], "1": [2.0]}))
 
 
 def test_permutation_importance_names_the_drivers_of_a_model_without_native_importances():

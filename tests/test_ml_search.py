@@ -123,6 +123,27 @@ def test_multiclass_outputs_and_records(penguins, tmp_path):
     assert "automl:onehot/linear" in names
 
 
+def test_classes_rarer_than_the_folds_are_learned_and_named_as_not_scored(penguins):
+    """A 3-row class trains in every fold and is never scored; a 1-row class is left out of the folds; the
+    run goes on (it used to stop: "fewer than the 5 CV folds") and the recommendation says what was left out."""
+    X, y = penguins
+    rare = X.iloc[[0, 1, 2, 3]].assign(bill_length_mm=[80.0, 81.0, 82.0, 83.0])  # far from every penguin
+    X = pd.concat([X, rare], ignore_index=True)
+    y = pd.concat([y, pd.Series(["Rare"] * 3 + ["Single"])], ignore_index=True)
+    res = train(X, y, "multiclass", basic_preprocessors(("onehot",)),
+                _cfg(models=["linear", "mlp", "hist_gradient_boosting", "random_forest"], n_trials=1, cv_folds=5))
+    singles = res.leaderboard[~res.leaderboard["candidate_id"].str.startswith("ensemble/")]
+    assert (singles["status"] == "ok").all(), singles[["candidate_id", "error"]]
+    assert np.isfinite(singles["cv_roc_auc_mean"]).all() and np.isfinite(singles["cv_log_loss_mean"]).all()
+    assert res.recommendation["cv"]["classes_not_scored"] == {"Rare": 3, "Single": 1}
+    assert "Too rare to score in 5-fold cross-validation: 'Rare' (3 rows), 'Single' (1 row)" in \
+        res.recommendation["rationale"]
+    assert list(res.model.classes_) == ["Adelie", "Chinstrap", "Gentoo", "Rare", "Single"]
+    proba = res.model.predict_proba(X.tail(4))
+    assert proba.shape == (4, 5) and np.allclose(proba.sum(axis=1), 1)
+    assert proba[:, 3].min() > proba[:, 4].max() and proba[:, 4].max() == 0  # Rare learned, Single never seen
+
+
 def test_default_hgb_is_always_in_the_pool(diabetes):
     X, y = diabetes
     res = train(X, y, "regression", basic_preprocessors(), _cfg(models=["ridge"], n_trials=1))

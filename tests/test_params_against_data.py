@@ -45,14 +45,13 @@ def test_every_problem_in_one_message(run, project):
     assert "train.primary_metric" in message and "train.cv_folds" in message and "train.metrics" in message
 
 
-def test_stratified_folds_are_checked_against_the_smallest_class():
+def test_more_folds_than_the_smallest_class_has_rows_is_no_problem_more_than_the_rows_is():
     built = build_dataset({"path": PENGUINS, "target": "species"}, {})
     rows = built.dataset[built.dataset["split"] != "test"]
     smallest = int(rows["species"].value_counts().min())
-    params = {"train": {"cv_folds": smallest + 1}}
-    problems = training_problems(params, built.dataset, built.schema)
-    assert len(problems) == 1 and f"only {smallest} training rows" in problems[0]
-    assert training_problems({"train": {"cv_folds": smallest}}, built.dataset, built.schema) == []
+    assert training_problems({"train": {"cv_folds": smallest + 1}}, built.dataset, built.schema) == []
+    problems = training_problems({"train": {"cv_folds": len(rows)}}, built.dataset, built.schema)
+    assert len(problems) == 1 and f"{len(rows)} training rows are too few" in problems[0]
 
 
 def test_regression_target_accepts_regression_metrics():

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from automl_kedro.data.io import text_column_names
 from automl_kedro.errors import AutoMLInputError
 
 TRAIN_PHASES = ("build_dataset", "audit_dataset", "featurize", "train", "evaluate", "report")
@@ -250,7 +251,7 @@ def _as_file(data: pd.DataFrame | str | Path, folder: Path, stem: str, project: 
     (a notebook's), else from the project folder (as ``kedro run`` reads it)."""
     if isinstance(data, pd.DataFrame):
         path = folder / f"{stem}.parquet"
-        data.to_parquet(path, index=False)
+        text_column_names(data).to_parquet(path, index=False)  # as a file would name them
         return path
     path = Path(data).expanduser()
     if path.is_absolute():

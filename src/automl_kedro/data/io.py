@@ -206,6 +206,19 @@ def read_table(path: str, *, delimiter: str | None = None, encoding: str | None 
     return strip_text_cells(table), info
 
 
+def text_column_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column names as text, as a file's header names them (an in-memory table may name its
+    columns 0, 1, ...); two names that become the same text stop with one message."""
+    if all(isinstance(c, str) for c in frame.columns):
+        return frame
+    names = [str(c) for c in frame.columns]
+    same = sorted({n for n in names if names.count(n) > 1})
+    if same:
+        raise AutoMLInputError(f"Columns named {', '.join(map(repr, same))} appear twice once their names are "
+                               "written as text; give every column its own name.")
+    return frame.set_axis(names, axis=1)
+
+
 def strip_text_cells(table: pd.DataFrame) -> pd.DataFrame:
     """Text columns without blanks around their values; cells left empty become missing."""
     for column in table.columns:

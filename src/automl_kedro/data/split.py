@@ -87,26 +87,42 @@ def make_split(
 
 def _shuffled_split(table: pd.DataFrame, target: str, method: str, n_test: int, n_val: int,
                     seed: int) -> tuple[np.ndarray, str, list[str]]:
-    """Random or stratified labels -> (labels, method used, notes); too rare a class falls back to random."""
+    """Random or stratified labels -> (labels, method used, notes); the rows of a class too rare to stratify are
+    dealt at random (all rows when no two classes can be stratified)."""
     n = len(table)
     labels = np.full(n, "train", dtype=object)
     notes: list[str] = []
     stratify = table[target].astype(str).to_numpy() if method == "stratified" else None
     if stratify is not None:
         counts = pd.Series(stratify).value_counts()
-        needed = 2 if n_val == 0 else 3
-        if counts.min() < needed:
-            notes.append(
-                f"Class {counts.idxmin()!r} has only {counts.min()} row(s), too few to stratify; the split is random."
-            )
+        rare = counts[counts < (2 if n_val == 0 else 3)]
+        if len(rare) == len(counts) - 1:  # nothing left to stratify on
+            notes.append(f"Class {counts.idxmin()!r} has only {counts.min()} row(s), too few to stratify; the split "
+                         "is random.")
+            method, stratify = "random", None
+        elif len(rare):
+            names = ", ".join(f"{c!r} ({k})" for c, k in rare.items())
+            notes.append(f"Too few rows to stratify: {names}; those rows are dealt at random, the other classes "
+                         "keep their shares.")
+            stratify = _strata(stratify, 2 if n_val == 0 else 3)
+        if stratify is not None and len(pd.unique(stratify)) > min(n_test, n_val or n_test):
+            notes.append(f"{len(pd.unique(stratify))} classes and {min(n_test, n_val or n_test)} rows to hold out: too "
+                         "few to stratify; the split is random.")
             method, stratify = "random", None
     rest, test_pos = train_test_split(np.arange(n), test_size=n_test, random_state=seed, stratify=stratify)
     labels[test_pos] = "test"
     if n_val:
-        strat_rest = stratify[rest] if stratify is not None else None
+        strat_rest = _strata(stratify[rest], 2) if stratify is not None else None
         _, val_pos = train_test_split(rest, test_size=n_val, random_state=seed, stratify=strat_rest)
         labels[val_pos] = "val"
     return labels, method, notes
+
+
+def _strata(classes: np.ndarray, needed: int) -> np.ndarray:
+    """The classes to stratify on, those with fewer than ``needed`` rows counted with the largest class."""
+    counts = pd.Series(classes).value_counts()
+    rare = counts.index[counts < needed]
+    return np.where(np.isin(classes, rare), counts.index[0], classes) if len(rare) else classes
 
 
 def _group_split(table: pd.DataFrame, group_column: str | None, n_test: int, n_val: int, seed: int) -> np.ndarray:

@@ -59,14 +59,7 @@ def make_splits(
     if strategy == "stratified":
         if task == "regression":
             raise CVError("Stratified CV needs a classification target; use kfold for regression.")
-        counts = pd.Series(y).value_counts()
-        if counts.min() < n_folds:
-            raise CVError(
-                f"Class {counts.idxmin()!r} has only {counts.min()} training rows, fewer than the {n_folds} CV folds; "
-                "lower train.cv_folds or gather more rows of that class."
-            )
-        cv = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
-        return [(tr, va) for tr, va in cv.split(X_dummy, y)]
+        return _stratified_splits(y, n_folds, seed)
     if strategy == "group":
         if groups is None:
             raise CVError("Group CV needs split.group_column (a column naming each row's group).")
@@ -83,6 +76,38 @@ def make_splits(
     if times is None:
         raise CVError("Time-ordered CV needs split.time_column (a column giving each row's time).")
     return walk_forward_splits(times, n_folds)
+
+
+def _stratified_splits(y: np.ndarray, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified folds; a class with fewer rows than folds is learned but not scored.
+
+    Its rows are in every fold's training part and in no validation part (scoring it on one row a fold says
+    nothing, and a fold whose training rows lack a class breaks the models' own stratified early-stopping
+    splits); a class with a single row is left out of the folds (nothing can be learned or checked from one
+    row). A binary target whose rarer class has fewer rows than folds gets as many folds as that class has
+    rows (at least 2): ROC AUC needs both classes in every validation fold. :func:`unscored_classes` names
+    what was left out of the scores.
+    """
+    counts = pd.Series(y).value_counts()
+    if counts.iloc[1] < n_folds:  # fewer than two classes can be scored: fewer folds
+        if counts.iloc[1] < 2:
+            raise CVError(f"Only class {counts.index[0]!r} has more than one training row; cross-validation needs at "
+                          "least two rows of two classes. Gather more rows of the other classes.")
+        n_folds = int(counts.iloc[1])
+    rare = counts[counts < n_folds]
+    scored = ~np.isin(y, rare.index)
+    pos = np.flatnonzero(scored)
+    always = np.flatnonzero(np.isin(y, rare[rare >= 2].index))  # trained in every fold, never validated
+    cv = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
+    return [(np.sort(np.concatenate([pos[tr], always])), pos[va]) for tr, va in cv.split(np.zeros((len(pos), 1)), y[pos])]
+
+
+def unscored_classes(y, splits) -> dict[str, int]:
+    """Classes of ``y`` that no validation fold holds, with their training rows (see :func:`_stratified_splits`)."""
+    y = np.asarray(y)
+    validated = set(pd.unique(y[np.concatenate([va for _, va in splits])]).tolist())
+    counts = pd.Series(y).value_counts()
+    return {str(c): int(n) for c, n in counts.items() if c not in validated}
 
 
 def walk_forward_splits(times, n_folds: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -32,7 +32,7 @@ from automl_kedro.errors import AutoMLInputError
 from automl_kedro.features.native import input_kind
 from automl_kedro.ml import ensemble as ens
 from automl_kedro.ml import figures as figs
-from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy
+from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy, unscored_classes
 from automl_kedro.ml.idle_cores import IdleCores
 from automl_kedro.ml.importance import COLUMNS, importance_figure, permutation_importance
 from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
@@ -210,6 +210,8 @@ def run_search(X: pd.DataFrame, y: pd.Series, task: str, preprocessors: dict[str
     resolved, specs = _model_specs(cfg, task, len(y_arr))
     metric_specs, primary = _metric_specs(cfg, task)
     strategy, splits = _cv_splits(X, y_arr, task, preprocessors, cfg, cv_strategy, groups, times)
+    if task != "regression" and (unscored := unscored_classes(y_arr, splits)):
+        log.warning("classes too rare for %d-fold cross-validation, not scored: %s", len(splits), unscored)
     candidates = pair_candidates(preprocessors, specs)
     budget = cfg.time_budget_s
     # keep back time for ensembles, the final model, importance and figures (the search adds refit estimates)
@@ -307,6 +309,15 @@ def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, c
     return int(min(cfg.search_max_rows, max(2_000, rows)))
 
 
+def _strata(codes: np.ndarray | None) -> np.ndarray | None:
+    """Class codes to stratify on, a class with a single row counted with the largest (a stratified split needs
+    two rows of each)."""
+    if codes is None:
+        return None
+    counts = np.bincount(codes)
+    return np.where(counts[codes] < 2, int(np.argmax(counts)), codes)
+
+
 def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One split of at most ``max_rows`` (default ``search_max_rows``) rows, 1 / cv_folds of them for
     validation, stratified for classification; the rows outside it are used only by the final refit."""
@@ -315,10 +326,10 @@ def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = 
     max_rows = max_rows or cfg.search_max_rows
     idx = np.arange(len(y))
     codes = pd.factorize(y)[0] if task != "regression" else None  # integers: stratifying strings is slow
-    strat = codes
+    strat = _strata(codes)
     if len(y) > max_rows:
-        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed, stratify=codes)
-        strat = None if codes is None else codes[idx]
+        idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed, stratify=strat)
+        strat = None if codes is None else _strata(codes[idx])
     tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
     return np.sort(tr), np.sort(va)
 
@@ -646,6 +657,11 @@ def _recommendation(outcome: SearchOutcome, selection: dict[str, Any], ensembles
                                             "vs": selection["chosen_single"]}
                                    for e in ensembles["ensembles"]}
     recommendation["cv"] = {"strategy": outcome.strategy, "folds": len(splits)}
+    if outcome.task != "regression":
+        unscored = unscored_classes(outcome.y, splits)
+        if unscored:  # too rare for the folds (cv._stratified_splits): the report says what the scores leave out
+            recommendation["cv"]["classes_not_scored"] = unscored
+            recommendation["rationale"] += " " + _unscored_sentence(unscored, len(splits))
     recommendation["final_model"] = "refit on all training rows" if outcome.refit else \
         f"average of the {len(splits)} cross-validation fold models"
     recommendation["target_transform"] = {"preferred": outcome.target_transforms[0],
@@ -653,6 +669,13 @@ def _recommendation(outcome: SearchOutcome, selection: dict[str, Any], ensembles
     recommendation["seed"] = outcome.seed
     recommendation["skipped_models"] = outcome.skipped_models
     return recommendation
+
+
+def _unscored_sentence(unscored: dict[str, int], folds: int) -> str:
+    names = ", ".join(f"{c!r} ({n} row{'s' if n > 1 else ''})" for c, n in unscored.items())
+    return (f"Too rare to score in {folds}-fold cross-validation: {names}; the scores leave these classes out "
+            "(a class of two or more rows is learned in every fold, a single row is left out): gather more rows of "
+            "them to know how well they are predicted.")
 
 
 def _refit_data(outcome: SearchOutcome, chosen_id: str, kept, X: pd.DataFrame | None, cfg: TrainParams,
@@ -913,10 +936,19 @@ def fit_frame(X: pd.DataFrame, y: pd.Series, task: str, train_params: dict[str, 
     ``model`` predicts raw rows of ``X``'s columns (``predict``, and ``predict_proba`` with string
     ``classes_`` for classification) on the original target scale; ``leaderboard`` ranks every candidate.
     """
+    from sklearn.preprocessing import FunctionTransformer
+
+    from automl_kedro.data.io import text_column_names
+
     started = time.perf_counter()
-    X, y, _, preprocessors = frame_inputs(X, y, task, featurize_params)
+    raw, named = X, text_column_names(X)
+    X, y, _, preprocessors = frame_inputs(named, y, task, featurize_params)
     params = as_params(train_params)
     if params.time_budget_s is not None:  # the caller's wall clock includes typing the columns
         spent = time.perf_counter() - started
         params = params.model_copy(update={"time_budget_s": max(1.0, params.time_budget_s - spent)})
-    return train(X, y, task, preprocessors, params)
+    result = train(X, y, task, preprocessors, params)
+    if named is not raw:  # columns named 0, 1, ...: the model names new rows' columns the same way
+        names = FunctionTransformer(text_column_names).fit(raw.head(1))
+        result.model = Pipeline([("column_names", names), ("named", result.model)])
+    return result

@@ -157,14 +157,14 @@ class StackingEnsemble(BaseEstimator):
         return _stack_features(outs, self.task)
 
     def predict(self, X):
-        Z = self._features(X)
         if self.task == "regression":
-            return self.meta.predict(Z)
-        return self.classes_[np.argmax(self.meta.predict_proba(Z), axis=1)]
+            return self.meta.predict(self._features(X))
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @available_if(_not_regression)
     def predict_proba(self, X):
-        return self.meta.predict_proba(self._features(X))
+        """The meta-learner's probabilities, a column of zeros for a class it never saw (too rare to score)."""
+        return align_proba(self.meta.predict_proba(self._features(X)), self.meta.classes_, self.classes_)
 
 
 def _stack_features(outs, task):
@@ -292,7 +292,7 @@ def stacking(cands, y, splits, mask, task, metrics, primary: MetricSpec, classes
         if task == "regression":
             pred[va] = meta.predict(Z[va])
         else:
-            p = meta.predict_proba(Z[va])
+            p = align_proba(meta.predict_proba(Z[va]), meta.classes_, classes)  # a class never scored: 0
             proba[va] = p
             pred[va] = _labels(p, classes)
     fm = _score_oof(pred, proba, y, splits, metrics, classes)

@@ -76,9 +76,16 @@ def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
 
 
 def _roc_auc(y, pred, proba, classes):
+    """Binary: the positive class's AUC. Multiclass: one-vs-rest, the mean over the classes among ``y`` (scikit-
+    learn's macro average, which fails where a class has no row, e.g. one too rare to be scored in CV)."""
+    y = np.asarray(y)
     if len(classes) == 2:
-        return _binary_auc(np.asarray(y) == classes[1], np.asarray(_binary_pos(proba, classes), dtype=float))
-    return skm.roc_auc_score(y, proba, multi_class="ovr", labels=list(classes))
+        return _binary_auc(y == classes[1], np.asarray(_binary_pos(proba, classes), dtype=float))
+    present = [j for j, c in enumerate(classes) if (y == c).any()]
+    if len(present) < 2:
+        raise ValueError("ROC AUC needs at least two classes among the rows.")
+    proba = np.asarray(proba, dtype=float)
+    return float(np.mean([_binary_auc(y == classes[j], proba[:, j]) for j in present]))
 
 
 def _log_loss(y, pred, proba, classes):
