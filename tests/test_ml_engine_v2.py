@@ -70,6 +70,16 @@ def test_a_table_whose_columns_are_numbered_trains_and_predicts_rows_numbered_al
         text_column_names(pd.DataFrame({1: [1.0], "1": [2.0]}))
 
 
+def test_lightgbm_trials_run_on_columns_named_with_characters_it_refuses():
+    """"bill length [mm]" made every LightGBM trial fail (its JSON model format refuses the name)."""
+    df = pd.read_csv(ROOT / "data" / "01_raw" / "penguins.csv").dropna(subset=["species"])
+    X = df.drop(columns=["species"]).rename(columns={"bill_length_mm": "bill length [mm]", "island": "island: name"})
+    res = fit_frame(X, df["species"], "multiclass", {"time_budget_s": None, "n_trials": 1, "models": ["lightgbm"],
+                                                     "include_baseline": False, "figures": False, "seed": 1})
+    board = res.leaderboard.set_index("candidate_id")
+    assert board.loc["native/lightgbm", "status"] == "ok" and board.loc["native/lightgbm", "cv_accuracy_mean"] > 0.9
+
+
 def test_permutation_importance_names_the_drivers_of_a_model_without_native_importances():
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     res = fit_frame(X, y, "regression", {"time_budget_s": None, "n_trials": 1, "models": ["k_neighbors"],

@@ -132,6 +132,25 @@ def test_boosters_and_forests_add_up_to_their_raw_output(name):
     assert set(explanation.explained_class) == {"yes"}
 
 
+@pytest.mark.parametrize("name", ["lightgbm", "xgboost"])
+def test_boosters_learn_and_explain_columns_whose_names_they_refuse(name):
+    """LightGBM refuses '"', ',', ':', '[', ']', '{', '}' in a feature name, XGBoost '[', ']', '<': every trial of
+    theirs failed on such a table. They now fit, predict as on plain names, and SHAP keeps the table's names."""
+    if name == "xgboost":
+        pytest.importorskip("xgboost")
+    table = _penguins()
+    y = (table["species"] == "Adelie").map({True: "yes", False: "no"})
+    odd = {"island": 'island, "where"', "bill_length_mm": "bill length [mm]", "bill_depth_mm": "depth: <mm>",
+           "flipper_length_mm": "flipper {mm}"}
+    plain = _pipe(NativeTabular(), name, "binary", n_estimators=60).fit(table[FEATURES], y)
+    renamed = table[FEATURES].rename(columns=odd)
+    model = _pipe(NativeTabular(), name, "binary", n_estimators=60).fit(renamed, y)
+    assert np.allclose(model.predict_proba(renamed), plain.predict_proba(table[FEATURES]))
+    explanation = tree_shap_values(model, renamed, "binary")
+    assert list(explanation.values.columns) == list(renamed.columns)
+    assert _rel_err(explanation.values.to_numpy(), tree_shap_values(plain, table[FEATURES], "binary").values.to_numpy()) < 1e-6
+
+
 def test_a_target_transform_is_explained_on_the_transformed_scale():
     table = _penguins().dropna(subset=["body_mass_g"]).reset_index(drop=True)
     X, y = table[FEATURES], table["body_mass_g"]

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from automl_kedro.ml.booster_names import booster_safe
+
 
 class _EarlyStopping:
     early_stopping_above_rows = 10_000
@@ -23,7 +25,7 @@ class _EarlyStopping:
     stopping_rounds = 20
 
     def fit(self, X, y, **fit_params):
-        y = np.asarray(y)
+        X, y = booster_safe(X), np.asarray(y)  # column names LightGBM accepts (ml.booster_names)
         if len(y) <= self.early_stopping_above_rows or {"eval_set", "eval_X"} & set(fit_params):
             return super().fit(X, y, **fit_params)
         stratify = None
@@ -42,6 +44,9 @@ class _EarlyStopping:
             self._Booster = lgb.Booster(model_str=self._Booster.model_to_string(num_iteration=best))
         return self
 
+    def predict(self, X, **kwargs):
+        return super().predict(booster_safe(X), **kwargs)
+
 
 class EarlyStoppingLGBMRegressor(_EarlyStopping, lgb.LGBMRegressor):
     """``lightgbm.LGBMRegressor`` with early stopping on big training sets (module docstring)."""
@@ -49,3 +54,6 @@ class EarlyStoppingLGBMRegressor(_EarlyStopping, lgb.LGBMRegressor):
 
 class EarlyStoppingLGBMClassifier(_EarlyStopping, lgb.LGBMClassifier):
     """``lightgbm.LGBMClassifier`` with early stopping on big training sets (module docstring)."""
+
+    def predict_proba(self, X, **kwargs):
+        return super().predict_proba(booster_safe(X), **kwargs)

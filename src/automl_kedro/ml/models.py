@@ -540,11 +540,13 @@ def _lgbm_space(trial, task, n):
 
 
 def _xgb(task, p, rs, nj):
-    xgb = _import("xgboost")
+    _import("xgboost")
+    from automl_kedro.ml import xgboost_models as xgb
+
     if task == "regression":
-        return xgb.XGBRegressor(random_state=rs, n_jobs=nj, tree_method="hist", enable_categorical=True, **p)
-    return EncodedLabelClassifier(xgb.XGBClassifier(random_state=rs, n_jobs=nj, tree_method="hist",
-                                                    enable_categorical=True, **p))
+        return xgb.NamedXGBRegressor(random_state=rs, n_jobs=nj, tree_method="hist", enable_categorical=True, **p)
+    return EncodedLabelClassifier(xgb.NamedXGBClassifier(random_state=rs, n_jobs=nj, tree_method="hist",
+                                                         enable_categorical=True, **p))
 
 
 def _xgb_space(trial, task, n):

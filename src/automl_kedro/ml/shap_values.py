@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from automl_kedro.ml.booster_names import booster_safe
+
 BOOSTERS = {
     "HistGradientBoostingRegressor", "HistGradientBoostingClassifier", "LGBMRegressor", "LGBMClassifier",
     "XGBRegressor", "XGBClassifier", "GradientBoostingRegressor", "GradientBoostingClassifier",
@@ -300,7 +302,8 @@ class _TreeModel:
             pairs = [o.shap(Z) for o in self.outputs]
             phi_all, base_all = np.stack([p for p, _ in pairs], axis=2), np.asarray([b for _, b in pairs])
         else:
-            data = Z if self.name.startswith(("LGBM", "XGB")) else np.asarray(Z, dtype=np.float64)
+            # the boosters read their native (categorical) columns by the names they were fitted on
+            data = booster_safe(Z) if self.name.startswith(("LGBM", "XGB")) else np.asarray(Z, dtype=np.float64)
             with warnings.catch_warnings():  # e.g. LightGBM's note on the binary output format
                 warnings.simplefilter("ignore")
                 phi_all = np.asarray(self.explainer.shap_values(data, check_additivity=False), dtype=float)
