@@ -199,6 +199,19 @@ def test_numbers_written_as_text_are_read_in_the_training_format():
         check_rows(rows, schema)
 
 
+def test_what_pandas_reads_as_missing_in_a_csv_is_missing_in_a_dataframe_too():
+    """A DataFrame (or Parquet, JSON) keeps "n/a", "NA", "null", "None" as text where read_csv gives NaN: predict
+    stopped with "'body_mass_g' is numeric in training but rows 1, 2 hold text ('n/a', 'NA')"."""
+    rows = pd.read_csv(ROOT / "data" / "01_raw" / "penguins_new.csv").head(5).astype({"body_mass_g": object})
+    rows["body_mass_g"] = ["3800", "n/a", "NA", "null", "None"]
+    X = check_rows(rows, SCHEMA).X
+    assert X["body_mass_g"].iloc[0] == 3800.0 and X["body_mass_g"].iloc[1:].isna().all()
+    from automl_kedro.data.types import infer_column_type
+
+    column = pd.Series([f"{3000 + i}" for i in range(27)] + ["n/a", "NULL", "nan"], name="mass")
+    assert infer_column_type(column)[0] == "numeric"  # as read_csv would have typed it
+
+
 def test_json_row_values_are_typed_as_in_training():
     train = pd.read_csv(PENGUINS).astype({"year": str})
     schema = {**SCHEMA, "column_types": {**TYPES, "year": "categorical"}}

@@ -52,8 +52,10 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     return values
 
 
-# cells that stand for "no value" in exported tables, beyond those pandas' CSV reader already reads as missing
-MISSING_MARKERS = ("?", "-", "--", ".", "missing", "unknown", "n.a.", "#div/0!", "#value!", "#ref!", "#num!")
+# cells that stand for "no value" in exported tables: spreadsheet and survey markers, and those pandas' CSV reader
+# reads as missing (a table handed over as a DataFrame, Parquet or JSON keeps them as text: "n/a" is no value there too)
+MISSING_MARKERS = ("?", "-", "--", ".", "missing", "unknown", "n.a.", "#div/0!", "#value!", "#ref!", "#num!",
+                   "n/a", "na", "#n/a", "#na", "null", "nan", "-nan", "none", "<na>")
 _CURRENCY = "$€£¥"
 _GROUP_MARKS = {".": ",\u00a0\u202f'", ",": ".\u00a0\u202f'"}  # thousands separators next to each decimal mark
 
