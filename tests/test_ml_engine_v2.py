@@ -80,17 +80,6 @@ def test_lightgbm_trials_run_on_columns_named_with_characters_it_refuses():
     assert board.loc["native/lightgbm", "status"] == "ok" and board.loc["native/lightgbm", "cv_accuracy_mean"] > 0.9
 
 
-def test_the_mlp_learns_a_regression_target_whatever_its_unit():
-    """The MLP fits the standardized target: on diabetes in its own unit it scored R² -1.05 (5-fold CV), and in
-    billionths of it worse still; now the same in any unit, above 0.4."""
-    X, y = load_diabetes(return_X_y=True, as_frame=True)
-    cfg = {"time_budget_s": None, "n_trials": 1, "models": ["mlp"], "include_baseline": False, "figures": False,
-           "ensembles": []}
-    scores = [fit_frame(X, y * unit, "regression", cfg).leaderboard.set_index("candidate_id")
-              .loc["standard/mlp", "cv_r2_mean"] for unit in (1.0, 1e-9)]
-    assert scores[0] > 0.4 and abs(scores[0] - scores[1]) < 1e-6
-
-
 def test_permutation_importance_names_the_drivers_of_a_model_without_native_importances():
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     res = fit_frame(X, y, "regression", {"time_budget_s": None, "n_trials": 1, "models": ["k_neighbors"],

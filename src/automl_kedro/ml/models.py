@@ -483,20 +483,12 @@ def _hgb_space(trial, task, n):
 
 
 def _mlp(task, p, rs, nj):
-    """scikit-learn's MLP; for regression fitted on the standardized target: its squared loss, initial weights
-    and early stopping assume a target of unit scale (on raw targets the default MLP scored a CV R² of -1.05 on
-    diabetes, 0.48 standardized; 0.57 vs 0.80 on bikeshare; benchmarks/README.md round 10)."""
     from sklearn import neural_network as nn
 
+    cls = nn.MLPRegressor if task == "regression" else nn.MLPClassifier
     p = dict(p)
     width, depth = p.pop("width"), p.pop("depth")
-    if task != "regression":
-        return nn.MLPClassifier(hidden_layer_sizes=(width,) * depth, random_state=rs, **p)
-    from sklearn.compose import TransformedTargetRegressor
-    from sklearn.preprocessing import StandardScaler
-
-    return TransformedTargetRegressor(regressor=nn.MLPRegressor(hidden_layer_sizes=(width,) * depth, random_state=rs,
-                                                                **p), transformer=StandardScaler())
+    return cls(hidden_layer_sizes=(width,) * depth, random_state=rs, **p)
 
 
 def _mlp_space(trial, task, n):
