@@ -55,6 +55,17 @@ def test_a_binary_target_with_fewer_positives_than_folds_gets_one_fold_per_posit
         make_splits(np.array(["no"] * 40 + ["yes"]), "binary", n_folds=5)
 
 
+def test_a_holdout_split_stratifies_the_classes_it_can_and_keeps_a_single_row_class():
+    from automl_kedro.ml.cv import stratification_labels
+    from automl_kedro.ml.engine import _holdout, as_params
+
+    y = np.array(["a"] * 60 + ["b"] * 30 + ["c"] * 2 + ["d"], dtype=object)
+    assert (stratification_labels(y, 3) == np.array(["a"] * 60 + ["b"] * 30 + ["a"] * 3, dtype=object)).all()
+    tr, va = _holdout(y, "multiclass", as_params({"cv_folds": 5}))  # stratifying on "d" alone raised a ValueError
+    assert sorted(np.concatenate([tr, va]).tolist()) == list(range(93))
+    assert (y[va] == "b").sum() == 6 and (y[va] == "a").sum() + (y[va] == "c").sum() + (y[va] == "d").sum() == 13
+
+
 def test_group_folds_never_split_a_group():
     rng = np.random.default_rng(0)
     groups = rng.integers(0, 12, 120)

@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 
 from automl_kedro.data.types import check_columns_exist, parse_datetimes
 from automl_kedro.errors import AutoMLInputError
+from automl_kedro.ml.cv import stratification_labels
 
 SPLIT_METHODS = ("auto", "random", "stratified", "group", "time")
 
@@ -104,7 +105,7 @@ def _shuffled_split(table: pd.DataFrame, target: str, method: str, n_test: int, 
             names = ", ".join(f"{c!r} ({k})" for c, k in rare.items())
             notes.append(f"Too few rows to stratify: {names}; those rows are dealt at random, the other classes "
                          "keep their shares.")
-            stratify = _strata(stratify, 2 if n_val == 0 else 3)
+            stratify = stratification_labels(stratify, 2 if n_val == 0 else 3)
         if stratify is not None and len(pd.unique(stratify)) > min(n_test, n_val or n_test):
             notes.append(f"{len(pd.unique(stratify))} classes and {min(n_test, n_val or n_test)} rows to hold out: too "
                          "few to stratify; the split is random.")
@@ -112,17 +113,10 @@ def _shuffled_split(table: pd.DataFrame, target: str, method: str, n_test: int, 
     rest, test_pos = train_test_split(np.arange(n), test_size=n_test, random_state=seed, stratify=stratify)
     labels[test_pos] = "test"
     if n_val:
-        strat_rest = _strata(stratify[rest], 2) if stratify is not None else None
+        strat_rest = stratification_labels(stratify[rest], 2) if stratify is not None else None
         _, val_pos = train_test_split(rest, test_size=n_val, random_state=seed, stratify=strat_rest)
         labels[val_pos] = "val"
     return labels, method, notes
-
-
-def _strata(classes: np.ndarray, needed: int) -> np.ndarray:
-    """The classes to stratify on, those with fewer than ``needed`` rows counted with the largest class."""
-    counts = pd.Series(classes).value_counts()
-    rare = counts.index[counts < needed]
-    return np.where(np.isin(classes, rare), counts.index[0], classes) if len(rare) else classes
 
 
 def _group_split(table: pd.DataFrame, group_column: str | None, n_test: int, n_val: int, seed: int) -> np.ndarray:

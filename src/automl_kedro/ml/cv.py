@@ -102,6 +102,14 @@ def _stratified_splits(y: np.ndarray, n_folds: int, seed: int) -> list[tuple[np.
     return [(np.sort(np.concatenate([pos[tr], always])), pos[va]) for tr, va in cv.split(np.zeros((len(pos), 1)), y[pos])]
 
 
+def stratification_labels(labels: np.ndarray, needed: int = 2) -> np.ndarray:
+    """Class labels to stratify a split on, a class with fewer than ``needed`` rows counted with the largest class
+    (scikit-learn's stratified splits refuse a class with fewer rows than the parts they make)."""
+    counts = pd.Series(labels).value_counts()
+    rare = counts.index[counts < needed]
+    return np.where(np.isin(labels, rare), counts.index[0], labels) if len(rare) else labels
+
+
 def unscored_classes(y, splits) -> dict[str, int]:
     """Classes of ``y`` that no validation fold holds, with their training rows (see :func:`_stratified_splits`)."""
     y = np.asarray(y)

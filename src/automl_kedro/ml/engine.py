@@ -32,7 +32,7 @@ from automl_kedro.errors import AutoMLInputError
 from automl_kedro.features.native import input_kind
 from automl_kedro.ml import ensemble as ens
 from automl_kedro.ml import figures as figs
-from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy, unscored_classes
+from automl_kedro.ml.cv import make_splits, oof_mask, resolve_strategy, stratification_labels, unscored_classes
 from automl_kedro.ml.idle_cores import IdleCores
 from automl_kedro.ml.importance import COLUMNS, importance_figure, permutation_importance
 from automl_kedro.ml.metrics import METRICS, default_primary_metric, resolve_metrics
@@ -309,15 +309,6 @@ def _affordable_rows(X: pd.DataFrame, y: np.ndarray, task: str, preprocessors, c
     return int(min(cfg.search_max_rows, max(2_000, rows)))
 
 
-def _strata(codes: np.ndarray | None) -> np.ndarray | None:
-    """Class codes to stratify on, a class with a single row counted with the largest (a stratified split needs
-    two rows of each)."""
-    if codes is None:
-        return None
-    counts = np.bincount(codes)
-    return np.where(counts[codes] < 2, int(np.argmax(counts)), codes)
-
-
 def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One split of at most ``max_rows`` (default ``search_max_rows``) rows, 1 / cv_folds of them for
     validation, stratified for classification; the rows outside it are used only by the final refit."""
@@ -326,10 +317,10 @@ def _holdout(y: np.ndarray, task: str, cfg: TrainParams, max_rows: int | None = 
     max_rows = max_rows or cfg.search_max_rows
     idx = np.arange(len(y))
     codes = pd.factorize(y)[0] if task != "regression" else None  # integers: stratifying strings is slow
-    strat = _strata(codes)
+    strat = None if codes is None else stratification_labels(codes)
     if len(y) > max_rows:
         idx, _ = train_test_split(idx, train_size=max_rows, random_state=cfg.seed, stratify=strat)
-        strat = None if codes is None else _strata(codes[idx])
+        strat = None if codes is None else stratification_labels(codes[idx])
     tr, va = train_test_split(idx, test_size=1.0 / cfg.cv_folds, random_state=cfg.seed, stratify=strat)
     return np.sort(tr), np.sort(va)
 
