@@ -298,6 +298,9 @@ def test_problem_type_rule():
     assert detect_problem_type(pd.Series([0, 1, 1, 0], name="y"))[0] == "binary"
     assert detect_problem_type(pd.Series(list(range(5)) * 3, name="y"))[0] == "multiclass"
     assert detect_problem_type(pd.Series(list(range(25)), name="y"))[0] == "regression"
+    weights = pd.Series([3200, 3775, 4000, 4250, 6000, 5950, 3300, 3500, 4100, 4700, 5200, 3650], name="body_mass_g")
+    assert detect_problem_type(weights)[0] == "regression"  # 12 whole numbers in 12 rows: not 12 classes
+    assert detect_problem_type(pd.Series([0, 1, 1], name="y"))[0] == "binary"
     assert detect_problem_type(pd.Series([0.5, 1.5, 2.0], name="y"))[0] == "regression"
     problem, rule = detect_problem_type(pd.Series(load_diabetes().target, name="y"))
     assert problem == "regression" and "at most 20 distinct values" in rule

@@ -14,7 +14,8 @@ def problem_type_rule(max_classes: int = MAX_CLASSES_NUMERIC) -> str:
     """The rule in one sentence (the report quotes it)."""
     return (
         "A text, category or true/false target means classification; a numeric target with only whole "
-        f"numbers and at most {max_classes} distinct values also means classification; any other numeric "
+        f"numbers and at most {max_classes} distinct values, each seen three times on average (two values: "
+        "always), also means classification; any other numeric "
         "target means regression. Classification with 2 classes is binary, with more it is multiclass."
     )
 
@@ -67,6 +68,7 @@ def detect_problem_type(
     rule = problem_type_rule(max_classes)
     if numeric:
         whole = bool((y.astype(float) % 1 == 0).all())
-        if not (whole and n_unique <= max_classes):
+        repeated = n_unique == 2 or len(y) >= 3 * n_unique  # labels recur; 12 weights in 12 rows are measurements
+        if not (whole and n_unique <= max_classes and repeated):
             return "regression", rule
     return ("binary" if n_unique == 2 else "multiclass"), rule
