@@ -20,6 +20,9 @@ from automl_kedro.ml.booster_names import booster_safe
 
 
 class _EarlyStopping:
+    # booster_names.BoosterSafeNames is not mixed in here: LGBMModel.get_params looks for get_params in the class's
+    # first or second base only, so a class with two bases of ours before LGBMRegressor fails to clone; the two
+    # overrides below (and predict_proba on the classifier) do the mixin's work.
     early_stopping_above_rows = 10_000
     validation_fraction = 0.1
     stopping_rounds = 20
